@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The project's test command (`npm test`): brings the local infrastructure up (idempotent, reuses what
+# runs), then unit + integration tests, then system tests serially and last, because some of them disturb
+# the shared infrastructure (e.g. stop Kafka for a while).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export TZ=UTC
+
+bash scripts/infra/infra.sh up
+# jest's globalSetup would run `infra.sh up` again; it is already up.
+export CARELOOP_INFRA_READY=1
+
+npx jest --ci --selectProjects unit integration "$@"
+npx jest --ci --runInBand --selectProjects system "$@"
