@@ -1,0 +1,73 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule, InjectionToken, ModuleMetadata, Provider } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AccessTokenGuard } from './authorization/access-token.guard';
+import { RolesGuard } from './authorization/roles.guard';
+import { TenantContextInterceptor } from './tenancy/tenant-context.interceptor';
+import { JwtVerifier } from './tokens/jwt.verifier';
+import type { JwtVerifierOptions, RemoteJwksOptions } from './tokens/jwt.verifier';
+
+/** Auth-service's JWKS URL and the expected `iss`/`aud`; or a ready verifier (tests: `JwtVerifier.fromJwks`). */
+export type SecurityModuleOptions =
+  (JwtVerifierOptions & RemoteJwksOptions & { jwksUrl: string }) | { verifier: JwtVerifier };
+
+export interface SecurityModuleAsyncOptions {
+  imports?: ModuleMetadata['imports'];
+  inject?: InjectionToken[];
+  useFactory: (...dependencies: never[]) => SecurityModuleOptions | Promise<SecurityModuleOptions>;
+}
+
+function verifierFrom(options: SecurityModuleOptions): JwtVerifier {
+  return 'verifier' in options
+    ? options.verifier
+    : JwtVerifier.fromJwksUrl(options.jwksUrl, options);
+}
+
+/**
+ * Authentication and authorization for a service, on every HTTP route by default:
+ * `AccessTokenGuard` (401 without a valid token; `@Public()` opts out), then `RolesGuard`
+ * (`@Roles()`, `@RequireScopes()`, org in the path), then `TenantContextInterceptor` (the
+ * handler runs inside `TenantContext`). Import once, in the AppModule.
+ */
+@Module({})
+export class SecurityModule {
+  static forRoot(options: SecurityModuleOptions): DynamicModule {
+    return SecurityModule.build([{ provide: JwtVerifier, useValue: verifierFrom(options) }]);
+  }
+
+  static forRootAsync(options: SecurityModuleAsyncOptions): DynamicModule {
+    const factory = options.useFactory as (
+      ...dependencies: unknown[]
+    ) => SecurityModuleOptions | Promise<SecurityModuleOptions>;
+    return SecurityModule.build(
+      [
+        {
+          provide: JwtVerifier,
+          inject: options.inject ?? [],
+          useFactory: async (...dependencies: unknown[]) =>
+            verifierFrom(await factory(...dependencies)),
+        },
+      ],
+      options.imports,
+    );
+  }
+
+  private static build(
+    verifier: Provider[],
+    imports: ModuleMetadata['imports'] = [],
+  ): DynamicModule {
+    return {
+      module: SecurityModule,
+      global: true,
+      imports,
+      providers: [
+        ...verifier,
+        // Order matters: Nest runs global guards in registration order, authentication first.
+        { provide: APP_GUARD, useClass: AccessTokenGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
+      ],
+      exports: [JwtVerifier],
+    };
+  }
+}
