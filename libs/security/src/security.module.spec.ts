@@ -10,6 +10,7 @@ import {
   RequireScopes,
   Roles,
 } from './authorization/security.decorators';
+import { AuthenticationRequiredException } from './authorization/security.exceptions';
 import { SecurityModule } from './security.module';
 import { TenantContext } from './tenancy/tenant.context';
 import { jose } from './tokens/jose.loader';
@@ -128,6 +129,7 @@ describe(SecurityModule.name, () => {
       expect(sut.status).toBe(401);
       expect(sut.challenge).toBe('Bearer');
       expect(sut.body).toMatchObject({ type: 'about:blank', title: 'Unauthorized', status: 401 });
+      expect(new AuthenticationRequiredException('why').message).toBe('why');
     });
 
     it('should answer 401 invalid_token for a bad token', async () => {

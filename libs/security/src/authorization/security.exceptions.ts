@@ -7,7 +7,8 @@ import {
 /**
  * RFC 9457 problem bodies. The application's problem filter renders them as
  * `application/problem+json` and adds the correlation id; Nest's default filter still sends them
- * as JSON with the right status.
+ * as JSON with the right status. Each exception's `message` is the detail too, for filters that
+ * read `exception.message`.
  */
 export interface SecurityProblem {
   type: string;
@@ -25,6 +26,7 @@ export class AuthenticationRequiredException extends UnauthorizedException {
       detail,
     };
     super(problem);
+    this.message = problem.detail;
   }
 }
 
@@ -37,6 +39,7 @@ export class AccessDeniedException extends ForbiddenException {
       detail,
     };
     super(problem);
+    this.message = problem.detail;
   }
 }
 
@@ -53,5 +56,6 @@ export class SigningKeysUnavailableException extends ServiceUnavailableException
       detail: 'Access tokens cannot be verified right now; retry shortly',
     };
     super(problem);
+    this.message = problem.detail;
   }
 }
