@@ -31,6 +31,25 @@ export class ServiceEnvironment {
   @IsNotEmpty()
   HOST: string = '127.0.0.1';
 
+  /** How often the consumer commits the offsets of events it has applied. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  KAFKA_COMMIT_INTERVAL_MS: number = 1_000;
+
+  /** Applied events after which offsets are committed early, whatever the interval. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  KAFKA_COMMIT_THRESHOLD: number = 200;
+
+  /** Kafka moves a silent consumer's partitions to others after this long. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(6_000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
   /** Kafka topic prefix; lets a test run isolate its topics on a shared broker. */
   @IsOptional()
   @Matches(/^[a-z0-9._-]*$/)

@@ -1,0 +1,5 @@
+import { MessagingTables1732360000000 } from '@careloop/messaging';
+import { EventActivity1732360000001 } from './1732360000001-event-activity';
+
+/** Applied in order at start; never edited once released. */
+export const migrations = [MessagingTables1732360000000, EventActivity1732360000001];

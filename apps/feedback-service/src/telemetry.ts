@@ -1,0 +1,4 @@
+// Imported first by main.ts: instrumentation must patch http, pg and kafkajs before they load.
+import { startTelemetry } from '@careloop/observability';
+
+startTelemetry('feedback-service');

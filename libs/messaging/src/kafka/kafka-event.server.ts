@@ -1,0 +1,224 @@
+import type { CloudEvent } from '@careloop/contracts';
+import { deadLetterTopicOf, decodeEvent } from '@careloop/contracts';
+import { messagingMetrics } from '@careloop/observability';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { Server } from '@nestjs/microservices';
+import { context } from '@opentelemetry/api';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { MessagingLogger } from '../messaging.logger';
+import { contextFromHeaders } from '../tracing/trace-propagation';
+import { createIdempotentProducer } from './kafka-client.factory';
+import { KafkaEventContext } from './kafka-event.context';
+import { isInfrastructureUnavailable } from './infrastructure-errors';
+
+export interface KafkaEventServerOptions {
+  kafka: Kafka;
+  groupId: string;
+  logger: MessagingLogger;
+  topicPrefix?: string;
+  /** Handler failures before the message goes to `<topic>.dlq` and the partition moves on. */
+  maxAttempts?: number;
+  retryBackoffMs?: number;
+  /** Partitions handled in parallel; order still holds within each partition (so per key). */
+  partitionsConsumedConcurrently?: number;
+  /** Offsets of applied events are committed this often, or after `commitThreshold` events. */
+  commitIntervalMs?: number;
+  commitThreshold?: number;
+  /** Kafka evicts a silent member after this; short in tests that kill consumers on purpose. */
+  sessionTimeoutMs?: number;
+  /** Start from the earliest offset when the group has none, so a new projection sees history. */
+  fromBeginning?: boolean;
+}
+
+export const DLQ_HEADERS = {
+  reason: 'careloop-dlq-reason',
+  error: 'careloop-dlq-error',
+  originalTopic: 'careloop-original-topic',
+  originalPartition: 'careloop-original-partition',
+  originalOffset: 'careloop-original-offset',
+  consumerGroup: 'careloop-consumer-group',
+  deadLetteredAt: 'careloop-dead-lettered-at',
+} as const;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Nest transport strategy over kafkajs for `@EventPattern(<event type>)` handlers.
+ *
+ * Why not Nest's Transport.KAFKA: its server commits offsets on its own schedule and has no
+ * per-message retry budget or dead-letter topic. Here an offset is resolved only after the handler
+ * (whose inbox row commits with its effect) has returned, a message that keeps failing goes to
+ * `<topic>.dlq` with the reason, and the partition moves on.
+ */
+export class KafkaEventServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private deadLetterProducer?: Producer;
+  private closing = false;
+  private readonly metrics = messagingMetrics();
+
+  constructor(private readonly options: KafkaEventServerOptions) {
+    super();
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => void): void {
+    // The service must come up even while Kafka is down: readiness reports it, and this loop
+    // keeps trying in the background.
+    void this.startConsuming();
+    callback();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.deadLetterProducer?.disconnect().catch(() => undefined);
+  }
+
+  on(): never {
+    throw new Error('KafkaEventServer does not expose client events; use metrics and logs');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  private get prefix(): string {
+    return this.options.topicPrefix ?? '';
+  }
+
+  private async startConsuming(): Promise<void> {
+    const patterns = [...this.messageHandlers.keys()];
+    if (patterns.length === 0) return;
+    let delay = 500;
+    while (!this.closing) {
+      try {
+        this.deadLetterProducer ??= createIdempotentProducer(this.options.kafka);
+        await this.deadLetterProducer.connect();
+        const consumer = this.options.kafka.consumer({
+          groupId: this.options.groupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+          heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
+          retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+        });
+        this.consumer = consumer;
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          if (!payload.restart && !this.closing) {
+            this.options.logger.error('kafka consumer crashed; starting a new one', { error: payload.error.message });
+            void consumer.disconnect().finally(() => void this.startConsuming());
+          }
+        });
+        await consumer.connect();
+        await consumer.subscribe({
+          topics: patterns.map((pattern) => this.prefix + pattern),
+          fromBeginning: this.options.fromBeginning ?? true,
+        });
+        await consumer.run({
+          autoCommit: true,
+          autoCommitInterval: this.options.commitIntervalMs ?? 1_000,
+          autoCommitThreshold: this.options.commitThreshold ?? 200,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
+          eachBatch: (payload) => this.handleBatch(payload),
+        });
+        this.options.logger.info('kafka consumer running', { groupId: this.options.groupId, topics: patterns });
+        return;
+      } catch (error) {
+        this.options.logger.warn('kafka consumer could not start; retrying', {
+          error: error instanceof Error ? error.message : String(error),
+          retryInMs: delay,
+        });
+        await this.consumer?.disconnect().catch(() => undefined);
+        await sleep(delay);
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const eventType = batch.topic.slice(this.prefix.length);
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      await this.handleMessage(eventType, batch.partition, message, heartbeat);
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+    this.metrics.consumerLag.set(
+      { group: this.options.groupId, topic: eventType, partition: String(batch.partition) },
+      Number(batch.offsetLag()),
+    );
+  }
+
+  private async handleMessage(eventType: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const decoded = decodeEvent(message.value, eventType);
+    if (!decoded.ok) {
+      await this.deadLetter(eventType, partition, message, decoded.reason, decoded.detail);
+      return;
+    }
+    const handler = this.getHandlerByPattern(eventType);
+    if (!handler) return;
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const traceContext = contextFromHeaders(message.headers ?? {});
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts && !this.closing; ) {
+      try {
+        const delivery = { topic: eventType, partition, offset: message.offset, key: message.key?.toString() ?? null, attempt };
+        const outcome = await context.with(traceContext, async () =>
+          lastValueFrom(this.transformToObservable(await handler(decoded.event as CloudEvent<unknown>, new KafkaEventContext([delivery]))), {
+            defaultValue: 'processed',
+          }),
+        );
+        this.metrics.eventsConsumed.inc({ topic: eventType, outcome: typeof outcome === 'string' ? outcome : 'processed' });
+        return;
+      } catch (error) {
+        lastError = error;
+        const transient = isInfrastructureUnavailable(error);
+        this.options.logger.warn('event handler failed', {
+          topic: eventType,
+          partition,
+          offset: message.offset,
+          eventId: decoded.event.id,
+          attempt,
+          transient,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        // An outage does not use up the message's attempts: the event is fine, the database is not.
+        if (!transient) attempt++;
+        await sleep(Math.min((this.options.retryBackoffMs ?? 100) * 2 ** Math.min(attempt, 6), transient ? 5_000 : 2_000));
+        await heartbeat().catch(() => undefined);
+      }
+    }
+    if (this.closing) throw new Error('consumer closing; message left for redelivery');
+    await this.deadLetter(eventType, partition, message, 'handler-failed', lastError instanceof Error ? lastError.message : String(lastError));
+  }
+
+  private async deadLetter(eventType: string, partition: number, message: KafkaMessage, reason: string, detail: string): Promise<void> {
+    const topic = this.prefix + deadLetterTopicOf(eventType);
+    const producer = this.deadLetterProducer ?? createIdempotentProducer(this.options.kafka);
+    this.deadLetterProducer = producer;
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...(message.headers ?? {}),
+            [DLQ_HEADERS.reason]: reason,
+            [DLQ_HEADERS.error]: detail.slice(0, 4_000),
+            [DLQ_HEADERS.originalTopic]: eventType,
+            [DLQ_HEADERS.originalPartition]: String(partition),
+            [DLQ_HEADERS.originalOffset]: message.offset,
+            [DLQ_HEADERS.consumerGroup]: this.options.groupId,
+            [DLQ_HEADERS.deadLetteredAt]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    this.metrics.deadLettered.inc({ topic: eventType });
+    this.metrics.eventsConsumed.inc({ topic: eventType, outcome: 'dead_lettered' });
+    this.options.logger.error('message sent to dead-letter topic', { topic: eventType, partition, offset: message.offset, reason, detail });
+  }
+}

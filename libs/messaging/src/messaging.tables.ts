@@ -1,0 +1,57 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Migration helper for the two tables every service needs: the outbox (events waiting to be
+ * published, written in the state change's transaction) and the inbox (ids of events already
+ * applied, written in the effect's transaction). Called from each service's first migration.
+ */
+export async function createMessagingTables(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE TABLE outbox_message (
+      id           bigserial PRIMARY KEY,
+      event_id     uuid        NOT NULL UNIQUE,
+      topic        text        NOT NULL,
+      message_key  text        NOT NULL,
+      payload      jsonb       NOT NULL,
+      headers      jsonb       NOT NULL DEFAULT '{}'::jsonb,
+      status       text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+      attempts     integer     NOT NULL DEFAULT 0,
+      last_error   text,
+      created_at   timestamptz NOT NULL DEFAULT now(),
+      sent_at      timestamptz
+    )`);
+  // The relay only ever scans pending rows in id order; a partial index keeps that scan tiny.
+  await queryRunner.query(
+    `CREATE INDEX outbox_message_pending_idx ON outbox_message (id) WHERE status = 'pending'`,
+  );
+  await queryRunner.query(
+    `CREATE INDEX outbox_message_sent_at_idx ON outbox_message (sent_at) WHERE status = 'sent'`,
+  );
+  await queryRunner.query(`
+    CREATE TABLE inbox_message (
+      event_id      uuid        NOT NULL,
+      consumer      text        NOT NULL,
+      event_type    text        NOT NULL,
+      outcome       text        NOT NULL CHECK (outcome IN ('processed', 'skipped')),
+      processed_at  timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (event_id, consumer)
+    )`);
+}
+
+export async function dropMessagingTables(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query('DROP TABLE IF EXISTS inbox_message');
+  await queryRunner.query('DROP TABLE IF EXISTS outbox_message');
+}
+
+/** The first migration of every service: its outbox and inbox. */
+export class MessagingTables1732360000000 implements MigrationInterface {
+  name = 'MessagingTables1732360000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await createMessagingTables(queryRunner);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropMessagingTables(queryRunner);
+  }
+}

@@ -1,0 +1,46 @@
+import type { MixedList, EntitySchema } from 'typeorm';
+import { DataSource } from 'typeorm';
+
+export interface ServiceDataSourceOptions {
+  /** postgres://role:password@host:port/database */
+  url: string;
+  /** Shown in pg_stat_activity, so an operator can tell which service holds a connection. */
+  applicationName: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations?: MixedList<Function | string>;
+  /** Connections in the pool; the hot path is round-trip bound, so a small pool sized to the cores wins. */
+  poolSize?: number;
+}
+
+/**
+ * The one way a service opens its database: migrations only (never synchronize), a bounded pool,
+ * statement timeouts so a stuck query cannot hold a request forever.
+ */
+export function createServiceDataSource(options: ServiceDataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    applicationName: options.applicationName,
+    entities: options.entities ?? [],
+    migrations: options.migrations ?? [],
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    poolSize: options.poolSize ?? 10,
+    extra: {
+      statement_timeout: 15_000,
+      idle_in_transaction_session_timeout: 30_000,
+      connectionTimeoutMillis: 5_000,
+    },
+  });
+}
+
+/** Applies pending migrations; returns the names applied (empty when the schema is current). */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}

@@ -1,0 +1,4 @@
+export * from './data-source.factory';
+export * from './tenant-scope';
+export * from './persistence.module';
+export * from './redis.module';

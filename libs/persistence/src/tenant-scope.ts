@@ -1,0 +1,36 @@
+import type { EntityManager, QueryRunner } from 'typeorm';
+
+/** The session setting row-level-security policies compare `org_id` with. */
+export const TENANT_SETTING = 'app.org_id';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Binds the current transaction to one tenant: RLS policies then hide every other org's rows, so a
+ * query that forgot its `org_id` filter still cannot read them. Must run inside a transaction
+ * (`set_config(..., true)` is transaction-local, which keeps pooled connections clean).
+ */
+export async function bindTenant(manager: EntityManager, orgId: string): Promise<void> {
+  if (!uuidPattern.test(orgId)) throw new TypeError(`orgId must be a UUID, got "${orgId}"`);
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error('bindTenant must be called inside a transaction');
+  }
+  await manager.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, orgId]);
+}
+
+/**
+ * Migration helper: every tenant table gets RLS enabled and FORCED (so the owning service role is
+ * subject to it too) with one policy comparing `org_id` to the transaction's tenant setting.
+ */
+export async function enableTenantRowLevelSecurity(
+  queryRunner: QueryRunner,
+  table: string,
+): Promise<void> {
+  await queryRunner.query(`ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY`);
+  await queryRunner.query(`ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY`);
+  await queryRunner.query(
+    `CREATE POLICY "${table}_tenant_isolation" ON "${table}"
+       USING (org_id = NULLIF(current_setting('${TENANT_SETTING}', true), '')::uuid)
+       WITH CHECK (org_id = NULLIF(current_setting('${TENANT_SETTING}', true), '')::uuid)`,
+  );
+}

@@ -1,0 +1,5 @@
+export * from './bootstrap-service';
+export * from './http/domain.error';
+export * from './http/problem-details.filter';
+export * from './http/validation.pipe';
+export * from './service-core.module';

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+
+/** Addresses of the shared local infrastructure brought up by `npm run infra:up`. */
+export const testInfrastructure = {
+  adminDatabaseUrl: process.env['CARELOOP_TEST_ADMIN_DATABASE_URL'] ?? 'postgres://careloop_admin:careloop_admin@127.0.0.1:5432/postgres',
+  redisUrl: process.env['CARELOOP_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+  kafkaBrokers: process.env['CARELOOP_TEST_KAFKA_BROKERS'] ?? '127.0.0.1:9092',
+};
+
+export function newUuid(): string {
+  return randomUUID();
+}
+
+/** A short unique name part, safe for database and topic names. */
+export function uniqueSuffix(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 12);
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A throwaway database on the shared Postgres, owned by a throwaway login role (not a superuser,
+ * so row-level security applies to it as it does to a service's role).
+ */
+export async function createTestDatabase(purpose: string): Promise<TestDatabase> {
+  const name = `test_${purpose.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${uniqueSuffix()}`;
+  const admin = new Client({ connectionString: testInfrastructure.adminDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE ROLE "${name}" LOGIN PASSWORD '${name}'`);
+    await admin.query(`CREATE DATABASE "${name}" OWNER "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const base = new URL(testInfrastructure.adminDatabaseUrl);
+  const url = `postgres://${name}:${name}@${base.host}/${name}`;
+  return {
+    name,
+    url,
+    async drop() {
+      const cleanup = new Client({ connectionString: testInfrastructure.adminDatabaseUrl });
+      await cleanup.connect();
+      try {
+        await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await cleanup.query(`DROP ROLE IF EXISTS "${name}"`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
+
+export function testKafka(clientId = 'careloop-test'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: testInfrastructure.kafkaBrokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10, initialRetryTime: 100 },
+  });
+}
+
+/**
+ * Creates `<prefix><topic>` and its `.dlq` for each topic, so a test owns its topics on the shared
+ * broker (auto-creation is off, as in production).
+ */
+export async function createTestTopics(prefix: string, topics: readonly string[], partitions = 3): Promise<void> {
+  const admin = testKafka('careloop-test-admin').admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.flatMap((topic) => [
+        { topic: `${prefix}${topic}`, numPartitions: partitions, replicationFactor: 1 },
+        { topic: `${prefix}${topic}.dlq`, numPartitions: partitions, replicationFactor: 1 },
+      ]),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTestTopics(prefix: string): Promise<void> {
+  const admin = testKafka('careloop-test-admin').admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,121 @@
+// The local CareLoop stack as processes: which apps exist, their environment, how to start and
+// stop them. Used by `npm start` and by the system tests, so both run the same thing.
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const repositoryRoot = join(__dirname, '..');
+
+export interface LocalService {
+  name: string;
+  port: number;
+  database: string;
+}
+
+export const localStack: {
+  services: LocalService[];
+  gateway: { name: string; port: number };
+  postgres: string;
+  redis: string;
+  kafka: string;
+} = JSON.parse(readFileSync(join(repositoryRoot, 'deploy/local/services.json'), 'utf8'));
+
+export type Environment = Record<string, string>;
+
+export function serviceEnvironment(service: LocalService, overrides: Environment = {}): Environment {
+  return {
+    PORT: String(service.port),
+    DATABASE_URL: `postgres://${service.database}:${service.database}@${localStack.postgres}/${service.database}`,
+    REDIS_URL: localStack.redis,
+    KAFKA_BROKERS: localStack.kafka,
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+}
+
+export function gatewayEnvironment(overrides: Environment = {}): Environment {
+  return {
+    PORT: String(localStack.gateway.port),
+    REDIS_URL: localStack.redis,
+    GATEWAY_UPSTREAM_HOST_OVERRIDE: '*=127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+}
+
+export interface RunningApp {
+  name: string;
+  child: ChildProcess;
+  logPath: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `apps/<name>/src/main.ts`, compiled on the fly by SWC, with its JSON log appended to
+ * `<logDirectory>/<name>.log`. It leads its own process group, so a stop reaches all it started.
+ * Only the given environment plus PATH/HOME reach it, so a test controls every variable.
+ */
+export function startApp(name: string, environment: Environment, logDirectory: string): RunningApp {
+  mkdirSync(logDirectory, { recursive: true });
+  const logPath = join(logDirectory, `${name}.log`);
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(repositoryRoot, 'apps', name, 'src/main.ts')], {
+    cwd: repositoryRoot,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      TZ: 'UTC',
+      SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
+      ...environment,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { name, child, logPath, exited };
+}
+
+function signalGroup(app: RunningApp, signal: NodeJS.Signals): void {
+  try {
+    if (app.child.pid !== undefined) process.kill(-app.child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM (drain the relay, leave the consumer group), then SIGKILL after the grace period. */
+export async function stopApp(app: RunningApp, graceMs = 15_000): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  signalGroup(app, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(app, 'SIGKILL'), graceMs);
+  await app.exited;
+  clearTimeout(timer);
+}
+
+/** The crash a power cut or the OOM killer causes: no shutdown hook runs. */
+export async function killApp(app: RunningApp): Promise<void> {
+  signalGroup(app, 'SIGKILL');
+  await app.exited;
+}
+
+/** Resolves true once `url` answers 2xx, false on timeout or when the process exits first. */
+export async function waitUntilReady(url: string, timeoutMs: number, exited?: Promise<unknown>): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let finished = false;
+  void exited?.then(() => (finished = true));
+  while (Date.now() < deadline && !finished) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
