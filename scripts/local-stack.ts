@@ -29,10 +29,18 @@ export function serviceEnvironment(service: LocalService, overrides: Environment
     DATABASE_URL: `postgres://${service.database}:${service.database}@${localStack.postgres}/${service.database}`,
     REDIS_URL: localStack.redis,
     KAFKA_BROKERS: localStack.kafka,
+    ...authEnvironment,
     LOG_LEVEL: 'info',
     ...overrides,
   };
 }
+
+/** Where services find auth-service's signing keys, and the issuer and audience it stamps. */
+export const authEnvironment: Environment = {
+  AUTH_JWKS_URL: 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json',
+  AUTH_ISSUER: 'http://127.0.0.1:8080/api/auth',
+  AUTH_AUDIENCE: 'careloop-api',
+};
 
 export function gatewayEnvironment(overrides: Environment = {}): Environment {
   return {

@@ -6,6 +6,8 @@ const valid = {
   DATABASE_URL: 'postgres://careloop_feedback:secret@127.0.0.1:5432/careloop_feedback',
   REDIS_URL: 'redis://127.0.0.1:6379',
   KAFKA_BROKERS: '127.0.0.1:9092',
+  AUTH_JWKS_URL: 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json',
+  AUTH_ISSUER: 'http://127.0.0.1:8080/api/auth',
 };
 
 describe(loadEnvironment.name, () => {

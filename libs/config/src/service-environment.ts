@@ -31,6 +31,20 @@ export class ServiceEnvironment {
   @IsNotEmpty()
   HOST: string = '127.0.0.1';
 
+  /** auth-service's key set; access tokens are verified in every service, not only at the edge. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  AUTH_JWKS_URL!: string;
+
+  /** The `iss` every access token must carry. */
+  @IsString()
+  @IsNotEmpty()
+  AUTH_ISSUER!: string;
+
+  /** The `aud` every access token must carry. */
+  @IsString()
+  @IsNotEmpty()
+  AUTH_AUDIENCE: string = 'careloop-api';
+
   /** How often the consumer commits the offsets of events it has applied. */
   @Type(() => Number)
   @IsInt()

@@ -2,6 +2,7 @@ import type { ServiceEnvironment } from '@careloop/config';
 import { KAFKA, MessagingModule } from '@careloop/messaging';
 import { HealthModule, kafkaCheck, MetricsModule, ObservabilityModule, postgresCheck, redisCheck } from '@careloop/observability';
 import { PersistenceModule, REDIS, RedisModule } from '@careloop/persistence';
+import { SecurityModule } from '@careloop/security';
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -48,6 +49,7 @@ export class ServiceCoreModule {
           },
         }),
         HealthModule.forRoot({ checks: [postgresCheck(DataSource), redisCheck(REDIS), kafkaCheck(KAFKA)] }),
+        SecurityModule.forRoot({ jwksUrl: environment.AUTH_JWKS_URL, issuer: environment.AUTH_ISSUER, audience: environment.AUTH_AUDIENCE }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -4,7 +4,7 @@ import { ALL_EVENT_TYPES } from '@careloop/contracts';
 import type { TestDatabase } from '@careloop/testing';
 import { createTestDatabase, createTestTopics, testInfrastructure, uniqueSuffix } from '@careloop/testing';
 import type { Environment, RunningApp } from '../../../scripts/local-stack';
-import { repositoryRoot, startApp, stopApp, waitUntilReady } from '../../../scripts/local-stack';
+import { authEnvironment, repositoryRoot, startApp, stopApp, waitUntilReady } from '../../../scripts/local-stack';
 
 export const systemLogDirectory = join(repositoryRoot, '.cache/test-logs');
 
@@ -45,6 +45,7 @@ export async function startService(
     KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: options.topicPrefix,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
+    ...authEnvironment,
     LOG_LEVEL: 'info',
     ...options.environment,
   };
