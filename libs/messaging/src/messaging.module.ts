@@ -85,9 +85,10 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
 }
 
 /** The consuming half, to pass to `app.connectMicroservice({ strategy })`. */
-export function createEventServer(kafka: Kafka, options: MessagingOptions): KafkaEventServer {
+export function createEventServer(kafka: Kafka, inbox: InboxRunner, options: MessagingOptions): KafkaEventServer {
   return new KafkaEventServer({
     kafka,
+    sharedTransaction: (eventIds, work) => inbox.inSharedTransaction(eventIds, work),
     groupId: options.serviceName,
     topicPrefix: options.topicPrefix,
     logger: nestMessagingLogger('KafkaEventServer'),

@@ -12,20 +12,19 @@ export async function createMessagingTables(queryRunner: QueryRunner): Promise<v
       event_id     uuid        NOT NULL UNIQUE,
       topic        text        NOT NULL,
       message_key  text        NOT NULL,
-      payload      jsonb       NOT NULL,
-      headers      jsonb       NOT NULL DEFAULT '{}'::jsonb,
-      status       text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+      -- The serialized CloudEvent, stored as text: the outbox is a queue, never queried by content,
+      -- so Postgres need not parse JSON on the hot path (cast to jsonb to inspect a row).
+      payload      text        NOT NULL,
+      headers      text        NOT NULL DEFAULT '{}',
+      status       text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'failed')),
       attempts     integer     NOT NULL DEFAULT 0,
       last_error   text,
-      created_at   timestamptz NOT NULL DEFAULT now(),
-      sent_at      timestamptz
+      created_at   timestamptz NOT NULL DEFAULT now()
     )`);
   // The relay only ever scans pending rows in id order; a partial index keeps that scan tiny.
+  // Published rows are deleted (Kafka is their record), so the table stays small.
   await queryRunner.query(
     `CREATE INDEX outbox_message_pending_idx ON outbox_message (id) WHERE status = 'pending'`,
-  );
-  await queryRunner.query(
-    `CREATE INDEX outbox_message_sent_at_idx ON outbox_message (sent_at) WHERE status = 'sent'`,
   );
   await queryRunner.query(`
     CREATE TABLE inbox_message (

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ServiceEnvironment } from '@careloop/config';
 import { loadEnvironment } from '@careloop/config';
 import type { MessagingOptions } from '@careloop/messaging';
-import { createEventServer, KAFKA, MESSAGING_OPTIONS } from '@careloop/messaging';
+import { createEventServer, InboxRunner, KAFKA, MESSAGING_OPTIONS } from '@careloop/messaging';
 import { resolveCorrelationId } from '@careloop/observability';
 import { runMigrations } from '@careloop/persistence';
 import type { DynamicModule } from '@nestjs/common';
@@ -67,7 +67,7 @@ export async function bootstrapService<E extends ServiceEnvironment>(options: Se
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   app.connectMicroservice(
-    { strategy: createEventServer(app.get<Kafka>(KAFKA), app.get<MessagingOptions>(MESSAGING_OPTIONS)) },
+    { strategy: createEventServer(app.get<Kafka>(KAFKA), app.get(InboxRunner), app.get<MessagingOptions>(MESSAGING_OPTIONS)) },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();

@@ -27,6 +27,12 @@ export interface KafkaEventServerOptions {
   commitThreshold?: number;
   /** Kafka evicts a silent member after this; short in tests that kill consumers on purpose. */
   sessionTimeoutMs?: number;
+  /**
+   * Joins the handlers of up to `transactionChunkSize` consecutive deliveries of a partition into one
+   * database transaction (see InboxRunner.inSharedTransaction). Absent: one transaction per event.
+   */
+  sharedTransaction?: <T>(eventIds: readonly string[], work: () => Promise<T>) => Promise<T>;
+  transactionChunkSize?: number;
   /** Start from the earliest offset when the group has none, so a new projection sees history. */
   fromBeginning?: boolean;
 }
@@ -137,16 +143,69 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const eventType = batch.topic.slice(this.prefix.length);
-    for (const message of batch.messages) {
+    const chunkSize = this.options.sharedTransaction ? (this.options.transactionChunkSize ?? 100) : 1;
+    for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!isRunning() || isStale()) return;
-      await this.handleMessage(eventType, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
+      const chunk = batch.messages.slice(start, start + chunkSize);
+      const appliedTogether = chunk.length > 1 && (await this.handleChunkInOneTransaction(eventType, batch.partition, chunk));
+      if (!appliedTogether) {
+        for (const message of chunk) {
+          if (!isRunning() || isStale()) return;
+          await this.handleMessage(eventType, batch.partition, message, heartbeat);
+          resolveOffset(message.offset);
+        }
+      } else {
+        for (const message of chunk) resolveOffset(message.offset);
+      }
       await commitOffsetsIfNecessary();
       await heartbeat();
     }
     this.metrics.consumerLag.set(
       { group: this.options.groupId, topic: eventType, partition: String(batch.partition) },
       Number(batch.offsetLag()),
+    );
+  }
+
+  /**
+   * The fast path: every delivery of the chunk in one transaction. Returns false, having changed
+   * nothing, when the chunk holds a message that is not a plain success (unreadable, failing), so
+   * the caller replays it one delivery at a time with retries and the dead-letter topic.
+   */
+  private async handleChunkInOneTransaction(eventType: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
+    const handler = this.getHandlerByPattern(eventType);
+    if (!handler || !this.options.sharedTransaction) return false;
+    const decoded = chunk.map((message) => ({ message, result: decodeEvent(message.value, eventType) }));
+    if (decoded.some(({ result }) => !result.ok)) return false;
+    try {
+      const eventIds = decoded.map(({ result }) => (result.ok ? result.event.id : ''));
+      const outcomes = await this.options.sharedTransaction(eventIds, async () => {
+        const results: unknown[] = [];
+        for (const { message, result } of decoded) {
+          if (!result.ok) throw new Error('unreachable: checked above');
+          results.push(await this.invoke(handler, eventType, partition, message, result.event as CloudEvent<unknown>, 1));
+        }
+        return results;
+      });
+      for (const outcome of outcomes) {
+        this.metrics.eventsConsumed.inc({ topic: eventType, outcome: typeof outcome === 'string' ? outcome : 'processed' });
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async invoke(
+    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
+    eventType: string,
+    partition: number,
+    message: KafkaMessage,
+    event: CloudEvent<unknown>,
+    attempt: number,
+  ): Promise<unknown> {
+    const delivery = { topic: eventType, partition, offset: message.offset, key: message.key?.toString() ?? null, attempt };
+    return context.with(contextFromHeaders(message.headers ?? {}), async () =>
+      lastValueFrom(this.transformToObservable(await handler(event, new KafkaEventContext([delivery]))), { defaultValue: 'processed' }),
     );
   }
 
@@ -159,16 +218,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const handler = this.getHandlerByPattern(eventType);
     if (!handler) return;
     const maxAttempts = this.options.maxAttempts ?? 5;
-    const traceContext = contextFromHeaders(message.headers ?? {});
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts && !this.closing; ) {
       try {
-        const delivery = { topic: eventType, partition, offset: message.offset, key: message.key?.toString() ?? null, attempt };
-        const outcome = await context.with(traceContext, async () =>
-          lastValueFrom(this.transformToObservable(await handler(decoded.event as CloudEvent<unknown>, new KafkaEventContext([delivery]))), {
-            defaultValue: 'processed',
-          }),
-        );
+        const outcome = await this.invoke(handler, eventType, partition, message, decoded.event as CloudEvent<unknown>, attempt);
         this.metrics.eventsConsumed.inc({ topic: eventType, outcome: typeof outcome === 'string' ? outcome : 'processed' });
         return;
       } catch (error) {

@@ -17,22 +17,21 @@ export interface OutboxRelayOptions {
   idleDelayMs?: number;
   /** Attempts before a row that Kafka keeps refusing (while others go through) is parked as failed. */
   maxAttempts?: number;
-  /** Sent rows are kept this long for inspection, then deleted. */
-  sentRetentionMs?: number;
 }
 
 interface OutboxRow {
   id: string;
   topic: string;
   message_key: string;
-  payload: unknown;
-  headers: Record<string, string>;
+  /** The CloudEvent exactly as serialized at append time: sent as is, never re-encoded. */
+  payload: string;
+  headers: string;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Publishes outbox rows to Kafka in id order (so in order per key), then marks them sent.
+ * Publishes outbox rows to Kafka in id order (so in order per key), then deletes them.
  * Exactly one relay per service database is active, elected by an advisory lock, because two
  * relays interleaving the same key could reorder it. A crash between publish and mark re-sends
  * the row: delivery is at least once, and consumers deduplicate by event id in their inbox.
@@ -43,7 +42,6 @@ export class OutboxRelay {
   private producer?: Producer;
   private producerConnected = false;
   private leaderConnection?: QueryRunner;
-  private lastCleanup = 0;
   private lastBacklogProbe = 0;
   private wake?: () => void;
   private readonly metrics = messagingMetrics();
@@ -146,10 +144,7 @@ export class OutboxRelay {
   }
 
   private async markSent(rows: OutboxRow[]): Promise<void> {
-    await this.options.dataSource.query(
-      `UPDATE outbox_message SET status = 'sent', sent_at = now() WHERE id = ANY($1::bigint[])`,
-      [rows.map((row) => row.id)],
-    );
+    await this.options.dataSource.query(`DELETE FROM outbox_message WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
     for (const row of rows) this.metrics.eventsPublished.inc({ topic: row.topic });
   }
 
@@ -161,16 +156,6 @@ export class OutboxRelay {
         `SELECT count(*)::int AS count FROM outbox_message WHERE status = 'pending'`,
       );
       this.metrics.outboxBacklog.set(count);
-    }
-    if (now - this.lastCleanup > 60_000) {
-      this.lastCleanup = now;
-      await this.options.dataSource.query(
-        `DELETE FROM outbox_message WHERE id IN (
-           SELECT id FROM outbox_message
-            WHERE status = 'sent' AND sent_at < now() - ($1::int * interval '1 millisecond')
-            LIMIT 10000)`,
-        [this.options.sentRetentionMs ?? 24 * 3_600_000],
-      );
     }
   }
 
@@ -234,7 +219,7 @@ function groupByTopic(rows: OutboxRow[], prefix: string) {
   for (const row of rows) {
     const topic = prefix + row.topic;
     const messages = byTopic.get(topic) ?? [];
-    messages.push({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers });
+    messages.push({ key: row.message_key, value: row.payload, headers: JSON.parse(row.headers) as Record<string, string> });
     byTopic.set(topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

@@ -16,6 +16,17 @@ export interface AppendedEvent {
   eventId: string;
 }
 
+/** Anything that runs SQL: an EntityManager, a DataSource, a QueryRunner. */
+export interface SqlExecutor {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+export interface StateChange {
+  /** A data-modifying statement with RETURNING; the event is written only if it returns a row. */
+  sql: string;
+  parameters: unknown[];
+}
+
 /**
  * Writes an event into the outbox inside the caller's transaction, so the state change and the
  * event commit or roll back together (no dual write). The payload is validated here, on produce.
@@ -23,23 +34,58 @@ export interface AppendedEvent {
 export class OutboxWriter {
   constructor(private readonly source: string) {}
 
-  async append<K extends EventType>(
-    manager: EntityManager,
+  async append<K extends EventType>(manager: EntityManager, type: K, input: AppendEventInput<K>): Promise<AppendedEvent> {
+    const row = this.outboxRow(type, input);
+    await manager.query(
+      `INSERT INTO outbox_message (event_id, topic, message_key, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
+      row,
+    );
+    return { eventId: row[0] as string };
+  }
+
+  /**
+   * Many events in one statement, inside the caller's transaction: what a batch (e.g. an intake of a
+   * thousand appointments) uses, so its cost does not grow by a round trip per event.
+   */
+  async appendMany<K extends EventType>(executor: SqlExecutor, type: K, inputs: readonly AppendEventInput<K>[]): Promise<AppendedEvent[]> {
+    if (inputs.length === 0) return [];
+    const rows = inputs.map((input) => this.outboxRow(type, input));
+    const column = (index: number) => rows.map((row) => row[index]);
+    await executor.query(
+      `INSERT INTO outbox_message (event_id, topic, message_key, payload, headers)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [column(0), column(1), column(2), column(3), column(4)],
+    );
+    return rows.map((row) => ({ eventId: row[0] as string }));
+  }
+
+  /**
+   * The hot-path form: the state change and its outbox row in ONE statement (a data-modifying CTE),
+   * so one round trip and no explicit transaction. Returns null when the state change returned no
+   * row (e.g. `ON CONFLICT DO NOTHING` hit an existing row): then no event is written either.
+   */
+  async appendWith<K extends EventType>(
+    executor: SqlExecutor,
+    change: StateChange,
     type: K,
     input: AppendEventInput<K>,
-  ): Promise<AppendedEvent> {
-    const event = buildEvent(type, {
-      source: this.source,
-      subject: input.subject,
-      orgId: input.orgId,
-      data: input.data,
-      id: input.id,
-    });
-    await manager.query(
-      `INSERT INTO outbox_message (event_id, topic, message_key, payload, headers)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [event.id, type, input.subject, JSON.stringify(event), JSON.stringify(captureTraceHeaders())],
-    );
-    return { eventId: event.id };
+  ): Promise<AppendedEvent | null> {
+    const row = this.outboxRow(type, input);
+    const offset = change.parameters.length;
+    const placeholders = row.map((_, index) => `$${offset + index + 1}`);
+    const written = (await executor.query(
+      `WITH state_change AS (${change.sql})
+       INSERT INTO outbox_message (event_id, topic, message_key, payload, headers)
+       SELECT ${placeholders[0]}::uuid, ${placeholders[1]}, ${placeholders[2]}, ${placeholders[3]}, ${placeholders[4]}
+         FROM (SELECT 1 FROM state_change LIMIT 1) AS changed
+       RETURNING event_id`,
+      [...change.parameters, ...row],
+    )) as unknown[];
+    return written.length > 0 ? { eventId: row[0] as string } : null;
+  }
+
+  private outboxRow<K extends EventType>(type: K, input: AppendEventInput<K>): unknown[] {
+    const event = buildEvent(type, { source: this.source, subject: input.subject, orgId: input.orgId, data: input.data, id: input.id });
+    return [event.id, type, input.subject, JSON.stringify(event), JSON.stringify(captureTraceHeaders())];
   }
 }
