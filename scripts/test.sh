@@ -11,5 +11,5 @@ bash scripts/infra/infra.sh up
 # jest's globalSetup would run `infra.sh up` again; it is already up.
 export CARELOOP_INFRA_READY=1
 
-npx jest --ci --selectProjects unit integration "$@"
-npx jest --ci --runInBand --selectProjects system "$@"
+npx jest --ci --forceExit --selectProjects unit integration "$@"
+npx jest --ci --forceExit --runInBand --selectProjects system "$@"

@@ -9,7 +9,10 @@ import { appointmentData, createMessagingDatabase, listen, newConsumer, newTopic
 
 jest.setTimeout(60_000);
 
-describe('poison messages', () => {
+describe.each([
+  ['one transaction per event', false],
+  ['chunks of events in one transaction', true],
+])('poison messages (%s)', (_mode, chunked) => {
   const orgId = newUuid();
   let consumer: { database: TestDatabase; dataSource: DataSource };
   let topicPrefix: string;
@@ -32,6 +35,7 @@ describe('poison messages', () => {
       topicPrefix,
       groupId: `g-${uniqueSuffix()}`,
       maxAttempts: 3,
+      chunked,
       failWith: () => (failNext ? new Error('the projection refuses this event') : undefined),
     });
     await listen(server);

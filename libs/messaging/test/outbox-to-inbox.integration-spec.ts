@@ -52,8 +52,11 @@ describe('outbox to inbox across two services', () => {
     await Promise.all([producer.database.drop(), consumer.database.drop()]);
   });
 
-  it('should apply every committed event exactly once', async () => {
-    const server = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId: `g-${uniqueSuffix()}` });
+  it.each([
+    ['one transaction per event', false],
+    ['chunks of events in one transaction', true],
+  ])('should apply every committed event exactly once (%s)', async (_mode, chunked) => {
+    const server = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId: `g-${uniqueSuffix()}`, chunked });
     servers.push(server);
     await listen(server);
     const ids = Array.from({ length: 300 }, (_, index) => `visit-${index}-${uniqueSuffix()}`);
@@ -67,7 +70,7 @@ describe('outbox to inbox across two services', () => {
   });
 
   it('should deliver the events of one aggregate in the order they were committed', async () => {
-    const server = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId: `g-${uniqueSuffix()}` });
+    const server = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId: `g-${uniqueSuffix()}`, chunked: true });
     servers.push(server);
     await listen(server);
     const orgs = Array.from({ length: 6 }, () => newUuid());

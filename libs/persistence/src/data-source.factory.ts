@@ -29,7 +29,9 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries surface as exceptions to their callers, who log them through the service's
+    // JSON logger; TypeORM's own console logging would duplicate them as plain text.
+    logging: false,
     poolSize: options.poolSize ?? 10,
     extra: {
       statement_timeout: 15_000,
