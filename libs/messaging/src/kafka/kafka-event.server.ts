@@ -61,6 +61,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private consumer?: Consumer;
   private deadLetterProducer?: Producer;
   private closing = false;
+  /** Next offset to commit per `topic|partition`: what has been applied, committed or not. */
+  private readonly appliedOffsets = new Map<string, { topic: string; partition: number; offset: string }>();
+  private offsetsDirty = false;
+  private idleCommitTimer?: NodeJS.Timeout;
+  private batchesInFlight = 0;
+  private batchesDone?: () => void;
   private readonly metrics = messagingMetrics();
 
   constructor(private readonly options: KafkaEventServerOptions) {
@@ -74,8 +80,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     callback();
   }
 
+  /**
+   * Stops taking new chunks, lets the one in flight finish, commits every applied offset, then
+   * leaves the group: a clean stop redelivers nothing; a crash redelivers at most one commit
+   * interval's worth, which the inbox absorbs.
+   */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.idleCommitTimer);
+    if (this.batchesInFlight > 0) await new Promise<void>((resolve) => (this.batchesDone = resolve));
+    await this.commitAppliedOffsets();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.deadLetterProducer?.disconnect().catch(() => undefined);
   }
@@ -114,19 +128,29 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             void consumer.disconnect().finally(() => void this.startConsuming());
           }
         });
+        // A new assignment may have taken partitions away; their applied-but-uncommitted events are
+        // redelivered to the new owner, whose inbox absorbs them.
+        consumer.on(consumer.events.GROUP_JOIN, () => this.appliedOffsets.clear());
         await consumer.connect();
         await consumer.subscribe({
           topics: patterns.map((pattern) => this.prefix + pattern),
           fromBeginning: this.options.fromBeginning ?? true,
         });
         await consumer.run({
-          autoCommit: true,
+          // Offsets are committed by this server, on its interval or threshold and at close; kafkajs'
+          // auto-commit would also commit after every fetched batch, whatever the interval.
+          autoCommit: false,
           autoCommitInterval: this.options.commitIntervalMs ?? 1_000,
           autoCommitThreshold: this.options.commitThreshold ?? 200,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
           eachBatch: (payload) => this.handleBatch(payload),
         });
+        // Within a stream of batches the interval is checked after each chunk; this covers the
+        // quiet moments after the last one, so the group's position does not lag behind its effects.
+        clearInterval(this.idleCommitTimer);
+        this.idleCommitTimer = setInterval(() => void this.commitAppliedOffsets(), this.options.commitIntervalMs ?? 1_000);
+        this.idleCommitTimer.unref();
         this.options.logger.info('kafka consumer running', { groupId: this.options.groupId, topics: patterns });
         return;
       } catch (error) {
@@ -141,21 +165,49 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async commitAppliedOffsets(): Promise<void> {
+    if (!this.offsetsDirty || this.batchesInFlight > 0 || !this.consumer) return;
+    this.offsetsDirty = false;
+    await this.consumer.commitOffsets([...this.appliedOffsets.values()]).catch((error: unknown) => {
+      this.offsetsDirty = true;
+      this.options.logger.warn('offset commit failed; retried on the next interval', { error: error instanceof Error ? error.message : String(error) });
+    });
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    this.batchesInFlight++;
+    try {
+      await this.handleChunks(payload);
+    } finally {
+      this.batchesInFlight--;
+      if (this.batchesInFlight === 0) this.batchesDone?.();
+    }
+  }
+
+  private async handleChunks({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const eventType = batch.topic.slice(this.prefix.length);
     const chunkSize = this.options.sharedTransaction ? (this.options.transactionChunkSize ?? 100) : 1;
+    const applied = (message: KafkaMessage) => {
+      resolveOffset(message.offset);
+      this.appliedOffsets.set(`${batch.topic}|${batch.partition}`, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: (BigInt(message.offset) + 1n).toString(),
+      });
+      this.offsetsDirty = true;
+    };
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale() || this.closing) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
       const appliedTogether = chunk.length > 1 && (await this.handleChunkInOneTransaction(eventType, batch.partition, chunk));
       if (!appliedTogether) {
         for (const message of chunk) {
           if (!isRunning() || isStale()) return;
           await this.handleMessage(eventType, batch.partition, message, heartbeat);
-          resolveOffset(message.offset);
+          applied(message);
         }
       } else {
-        for (const message of chunk) resolveOffset(message.offset);
+        for (const message of chunk) applied(message);
       }
       await commitOffsetsIfNecessary();
       await heartbeat();
