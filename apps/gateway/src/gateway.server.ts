@@ -120,9 +120,10 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     redisHealthy = true;
   });
   const memoryStore = new MemoryRateLimitStore();
-  app.addHook('onClose', async () => {
+  app.addHook('onClose', (_instance, done) => {
     memoryStore.close();
     redis.disconnect();
+    done();
   });
 
   registerCorrelationId(app, correlation);
@@ -152,7 +153,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     );
   });
 
-  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.get('/health/live', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) => {
     const redisUp = await answers(redis, 1000);
     const details = {
@@ -212,11 +213,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
           rewriteRequestHeaders: (proxied, headers) => {
             const request = proxied as unknown as FastifyRequest;
             upstreamStarts.set(request, process.hrtime.bigint());
-            return forwardedHeaders(
-              request,
-              headers as IncomingHttpHeaders,
-              correlation?.headerName,
-            );
+            return forwardedHeaders(request, headers, correlation?.headerName);
           },
           onResponse: (proxied, reply, response) => {
             const upstreamResponse = response as unknown as {

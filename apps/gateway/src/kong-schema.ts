@@ -346,7 +346,7 @@ function checkPluginEntity(
         if ((upper as number) < (lower as number)) {
           out.push({
             path,
-            message: `The limit for ${upperPeriod}(${upper}) cannot be lower than the limit for ${lowerPeriod}(${lower})`,
+            message: `The limit for ${upperPeriod}(${String(upper)}) cannot be lower than the limit for ${lowerPeriod}(${String(lower)})`,
           });
         }
       }

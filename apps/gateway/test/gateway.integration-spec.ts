@@ -115,12 +115,9 @@ async function expectProblem(response: Response, status: number): Promise<Record
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toMatchObject({
-    type: 'about:blank',
-    status,
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
+  expect(body).toMatchObject({ type: 'about:blank', status });
+  expect(typeof body['title']).toBe('string');
+  expect(typeof body['detail']).toBe('string');
   expect(body['correlationId']).toBe(response.headers.get('x-correlation-id'));
   return body;
 }
@@ -489,7 +486,7 @@ consumers:
         async () => token({ iss: issuer }, { key: strangerKey }),
         'Invalid signature',
       ],
-      ['a malformed token', async () => 'not.a.jwt', 'Bad token; invalid JSON'],
+      ['a malformed token', () => Promise.resolve('not.a.jwt'), 'Bad token; invalid JSON'],
     ])('should refuse %s with 401', async (_case, makeToken, detail) => {
       const response = await fetch(`${baseUrl}/api/staff/members`, {
         headers: { authorization: `Bearer ${await makeToken()}` },

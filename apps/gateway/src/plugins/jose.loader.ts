@@ -1,6 +1,9 @@
 import type * as Jose from 'jose';
+import type { createRequire } from 'node:module';
 
-type NodeModuleApi = typeof import('node:module');
+interface NodeModuleApi {
+  createRequire: typeof createRequire;
+}
 
 /**
  * jose 6 is published as ES modules only. Node >= 20.19 `require()`s them, but under Jest 29 `require` (and

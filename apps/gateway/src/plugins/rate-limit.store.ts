@@ -48,17 +48,19 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.sweeper = setInterval(() => this.sweep(), 60_000).unref();
   }
 
-  async increment(counters: readonly WindowCounter[]): Promise<number[]> {
+  increment(counters: readonly WindowCounter[]): Promise<number[]> {
     const now = this.now();
-    return counters.map(({ key, ttlMs }) => {
-      const entry = this.counts.get(key);
-      if (!entry || entry.expiresAt <= now) {
-        this.counts.set(key, { count: 1, expiresAt: now + ttlMs });
-        return 1;
-      }
-      entry.count += 1;
-      return entry.count;
-    });
+    return Promise.resolve(
+      counters.map(({ key, ttlMs }) => {
+        const entry = this.counts.get(key);
+        if (!entry || entry.expiresAt <= now) {
+          this.counts.set(key, { count: 1, expiresAt: now + ttlMs });
+          return 1;
+        }
+        entry.count += 1;
+        return entry.count;
+      }),
+    );
   }
 
   close(): void {
