@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buildGateway } from '../src/gateway.server';
 import { loadKongConfig } from '../src/kong-config.loader';
-import { jose } from '../src/plugins/jose.loader';
+import { jose } from '@careloop/security';
 
 /**
  * The local edge end to end over real sockets: the gateway built from kong.yml, fake services on loopback

@@ -33,3 +33,4 @@ export * from './crypto/pii-keys';
 export * from './crypto/blind-index';
 export * from './crypto/pii.cipher';
 export * from './security.module';
+export { jose } from './tokens/jose.loader';

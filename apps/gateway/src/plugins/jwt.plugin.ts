@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { kongRouteOf } from '../gateway-route.context';
 import { sendProblem } from '../gateway.problem';
 import type { JwtConfig, KongJwtCredential } from '../kong-config.types';
-import { jose } from './jose.loader';
+import { jose } from '@careloop/security';
 
 export interface JwtVerificationOptions {
   /** auth-service's JWKS. Unset: the plugin is off and tokens pass through to the services, which verify them. */
