@@ -1,13 +1,13 @@
 # syntax=docker/dockerfile:1
 # One image for all six CareLoop services; docker-compose.yml picks the service with APP (build arg,
-# also the default command) or an explicit `command: node dist/apps/<name>/main.js`.
+# also the default command) or an explicit `command: node dist/apps/<name>/src/main.js`.
 # Only the paths the build needs are copied, so the build context's node_modules/.cache are never sent.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.base.json tsconfig.json nx.json .swcrc ./
+COPY tsconfig.base.json tsconfig.json nx.json swc.build.json ./
 COPY apps ./apps
 COPY libs ./libs
 RUN npm run build \
@@ -22,4 +22,4 @@ COPY --from=build --chown=node:node /app/dist ./dist
 USER node
 ARG APP=auth-service
 ENV APP=${APP}
-CMD ["sh", "-c", "exec node dist/apps/${APP}/main.js"]
+CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]
