@@ -13,17 +13,24 @@ export interface LocalService {
   database: string;
 }
 
-export const localStack: {
+export interface LocalStack {
   services: LocalService[];
   gateway: { name: string; port: number };
   postgres: string;
   redis: string;
   kafka: string;
-} = JSON.parse(readFileSync(join(repositoryRoot, 'deploy/local/services.json'), 'utf8'));
+}
+
+export const localStack = JSON.parse(
+  readFileSync(join(repositoryRoot, 'deploy/local/services.json'), 'utf8'),
+) as LocalStack;
 
 export type Environment = Record<string, string>;
 
-export function serviceEnvironment(service: LocalService, overrides: Environment = {}): Environment {
+export function serviceEnvironment(
+  service: LocalService,
+  overrides: Environment = {},
+): Environment {
   return {
     PORT: String(service.port),
     DATABASE_URL: `postgres://${service.database}:${service.database}@${localStack.postgres}/${service.database}`,
@@ -68,18 +75,22 @@ export function startApp(name: string, environment: Environment, logDirectory: s
   mkdirSync(logDirectory, { recursive: true });
   const logPath = join(logDirectory, `${name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(repositoryRoot, 'apps', name, 'src/main.ts')], {
-    cwd: repositoryRoot,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      TZ: 'UTC',
-      SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
-      ...environment,
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(repositoryRoot, 'apps', name, 'src/main.ts')],
+    {
+      cwd: repositoryRoot,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '',
+        TZ: 'UTC',
+        SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
+        ...environment,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -112,7 +123,11 @@ export async function killApp(app: RunningApp): Promise<void> {
 }
 
 /** Resolves true once `url` answers 2xx, false on timeout or when the process exits first. */
-export async function waitUntilReady(url: string, timeoutMs: number, exited?: Promise<unknown>): Promise<boolean> {
+export async function waitUntilReady(
+  url: string,
+  timeoutMs: number,
+  exited?: Promise<unknown>,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let finished = false;
   void exited?.then(() => (finished = true));

@@ -10,22 +10,44 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import type { AppointmentCompletedV1, CloudEvent } from '@careloop/contracts';
 import type { MessagingLogger } from '@careloop/messaging';
-import { createIdempotentProducer, createKafka, createMessagingTables, InboxRunner, KafkaEventServer, OutboxRelay, OutboxWriter } from '@careloop/messaging';
+import {
+  createIdempotentProducer,
+  createKafka,
+  createMessagingTables,
+  InboxRunner,
+  KafkaEventServer,
+  OutboxRelay,
+  OutboxWriter,
+} from '@careloop/messaging';
 import { createServiceDataSource } from '@careloop/persistence';
-import { createTestDatabase, createTestTopics, deleteTestTopics, testInfrastructure, uniqueSuffix } from '@careloop/testing';
+import {
+  createTestDatabase,
+  createTestTopics,
+  deleteTestTopics,
+  testInfrastructure,
+  uniqueSuffix,
+} from '@careloop/testing';
 
 const rate = Number(process.env['BENCH_RATE'] ?? 2_000);
 const fixedSeconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const burstEvents = Number(process.env['BENCH_BURST_EVENTS'] ?? 30_000);
 const writers = Number(process.env['BENCH_WRITERS'] ?? 8);
 const orgId = '6f1c1d1e-4a34-4c55-9a43-3f1d2b9b8a01';
-const logger: MessagingLogger = { info: () => undefined, warn: (m, c) => console.warn(m, c), error: (m, c) => console.error(m, c) };
+const logger: MessagingLogger = {
+  info: () => undefined,
+  warn: (m, c) => console.warn(m, c),
+  error: (m, c) => console.error(m, c),
+};
 
 type ConsumerMessage = { kind: 'ready' } | { kind: 'applied'; latencies: number[] };
 
 async function database(purpose: string, table: string) {
   const db = await createTestDatabase(purpose);
-  const dataSource = await createServiceDataSource({ url: db.url, applicationName: purpose, poolSize: writers + 2 }).initialize();
+  const dataSource = await createServiceDataSource({
+    url: db.url,
+    applicationName: purpose,
+    poolSize: writers + 2,
+  }).initialize();
   const runner = dataSource.createQueryRunner();
   await createMessagingTables(runner);
   await runner.query(`CREATE TABLE ${table} (external_id text PRIMARY KEY)`);
@@ -35,9 +57,16 @@ async function database(purpose: string, table: string) {
 
 /** The consuming service: applies events, reports each one's end-to-end latency every 100 ms. */
 async function runConsumer(prefix: string, databaseUrl: string): Promise<void> {
-  const dataSource = await createServiceDataSource({ url: databaseUrl, applicationName: 'bench-consumer', poolSize: 8 }).initialize();
+  const dataSource = await createServiceDataSource({
+    url: databaseUrl,
+    applicationName: 'bench-consumer',
+    poolSize: 8,
+  }).initialize();
   const inbox = new InboxRunner(dataSource);
-  const kafka = createKafka({ clientId: 'bench-consumer', brokers: testInfrastructure.kafkaBrokers });
+  const kafka = createKafka({
+    clientId: 'bench-consumer',
+    brokers: testInfrastructure.kafkaBrokers,
+  });
   let pending: number[] = [];
   const server = new KafkaEventServer({
     kafka,
@@ -50,7 +79,9 @@ async function runConsumer(prefix: string, databaseUrl: string): Promise<void> {
     'appointment.completed',
     async (event: CloudEvent<AppointmentCompletedV1>) => {
       const outcome = await inbox.once(event, 'bench', (manager) =>
-        manager.query('INSERT INTO appointment_seen (external_id) VALUES ($1)', [event.data.externalAppointmentId]),
+        manager.query('INSERT INTO appointment_seen (external_id) VALUES ($1)', [
+          event.data.externalAppointmentId,
+        ]),
       );
       pending.push(Date.now() - Date.parse(event.time));
       return outcome;
@@ -73,9 +104,14 @@ function percentile(sorted: number[], p: number): number {
 async function runProducer(): Promise<void> {
   const prefix = `bench${uniqueSuffix()}.`;
   await createTestTopics(prefix, ['appointment.completed'], 6);
-  const [producer, consumer] = await Promise.all([database('bench_producer', 'appointment'), database('bench_consumer', 'appointment_seen')]);
+  const [producer, consumer] = await Promise.all([
+    database('bench_producer', 'appointment'),
+    database('bench_consumer', 'appointment_seen'),
+  ]);
   const latencies: number[] = [];
-  const child = fork(__filename, ['consumer', prefix, consumer.db.url], { execArgv: process.execArgv });
+  const child = fork(__filename, ['consumer', prefix, consumer.db.url], {
+    execArgv: process.execArgv,
+  });
   await new Promise<void>((resolve) =>
     child.on('message', (message: ConsumerMessage) => {
       if (message.kind === 'ready') resolve();
@@ -83,8 +119,18 @@ async function runProducer(): Promise<void> {
     }),
   );
 
-  const kafka = createKafka({ clientId: 'bench-producer', brokers: testInfrastructure.kafkaBrokers });
-  const relay = new OutboxRelay({ dataSource: producer.dataSource, createProducer: () => createIdempotentProducer(kafka), serviceName: `bench-${prefix}`, topicPrefix: prefix, logger, idleDelayMs: 5 });
+  const kafka = createKafka({
+    clientId: 'bench-producer',
+    brokers: testInfrastructure.kafkaBrokers,
+  });
+  const relay = new OutboxRelay({
+    dataSource: producer.dataSource,
+    createProducer: () => createIdempotentProducer(kafka),
+    serviceName: `bench-${prefix}`,
+    topicPrefix: prefix,
+    logger,
+    idleDelayMs: 5,
+  });
   const writer = new OutboxWriter('/careloop/bench');
   relay.start();
 
@@ -96,7 +142,11 @@ async function runProducer(): Promise<void> {
       externalAppointmentId: externalId,
       orgId,
       patient: { externalId: `MRN-${externalId}`, email: 'patient@example.org' },
-      appointment: { startedAt: '2026-11-20T09:00:00Z', endedAt: '2026-11-20T09:30:00Z', timezone: 'Europe/London' },
+      appointment: {
+        startedAt: '2026-11-20T09:00:00Z',
+        endedAt: '2026-11-20T09:30:00Z',
+        timezone: 'Europe/London',
+      },
     } as AppointmentCompletedV1,
   });
   const writeBatch = (size: number) => {
@@ -109,20 +159,33 @@ async function runProducer(): Promise<void> {
   const writeOne = () => {
     const externalId = `bench-${sequence++}`;
     // The hot-path form: state row and outbox row in one statement (DESIGN.md §6).
-    return writer.appendWith(producer.dataSource, { sql: 'INSERT INTO appointment (external_id) VALUES ($1) RETURNING 1', parameters: [externalId] }, 'appointment.completed', {
-      subject: externalId,
-      orgId,
-      data: {
-        externalAppointmentId: externalId,
+    return writer.appendWith(
+      producer.dataSource,
+      {
+        sql: 'INSERT INTO appointment (external_id) VALUES ($1) RETURNING 1',
+        parameters: [externalId],
+      },
+      'appointment.completed',
+      {
+        subject: externalId,
         orgId,
-        patient: { externalId: `MRN-${externalId}`, email: 'patient@example.org' },
-        appointment: { startedAt: '2026-11-20T09:00:00Z', endedAt: '2026-11-20T09:30:00Z', timezone: 'Europe/London' },
-      } as AppointmentCompletedV1,
-    });
+        data: {
+          externalAppointmentId: externalId,
+          orgId,
+          patient: { externalId: `MRN-${externalId}`, email: 'patient@example.org' },
+          appointment: {
+            startedAt: '2026-11-20T09:00:00Z',
+            endedAt: '2026-11-20T09:30:00Z',
+            timezone: 'Europe/London',
+          },
+        },
+      },
+    );
   };
   const waitApplied = async (count: number, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
-    while (latencies.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (latencies.length < count && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     return latencies.length >= count;
   };
 
@@ -174,10 +237,16 @@ async function runProducer(): Promise<void> {
   const batchCompleted = await waitApplied(burstEvents, 120_000);
   const batchSeconds = (Date.now() - batchStarted) / 1000;
   const batchLatencies = [...latencies].sort((a, b) => a - b);
-  const [{ n: inboxRows }] = await consumer.dataSource.query('SELECT count(*)::int AS n FROM inbox_message');
+  const [{ n: inboxRows }] = await consumer.dataSource.query<[{ n: number }]>(
+    'SELECT count(*)::int AS n FROM inbox_message',
+  );
 
-  console.log('\nbench:bus  producer process: state + outbox in one statement, relay -> Kafka (6 partitions, acks=all, idempotent)');
-  console.log('           consumer process: inbox + effect, chunks of a partition in one transaction');
+  console.log(
+    '\nbench:bus  producer process: state + outbox in one statement, relay -> Kafka (6 partitions, acks=all, idempotent)',
+  );
+  console.log(
+    '           consumer process: inbox + effect, chunks of a partition in one transaction',
+  );
   console.log(
     `fixed rate ${rate}/s for ${fixedSeconds}s: ${completed ? 'all' : 'NOT all'} ${total} applied in ${fixedElapsed.toFixed(1)}s ` +
       `(${(total / fixedElapsed).toFixed(0)} events/s); end-to-end latency p50 ${percentile(fixedLatencies, 50)} ms, ` +
@@ -193,7 +262,9 @@ async function runProducer(): Promise<void> {
       `${batchCompleted ? 'all' : 'NOT all'} applied in ${batchSeconds.toFixed(1)}s -> ${(burstEvents / batchSeconds).toFixed(0)} events/s end to end; ` +
       `latency p50 ${percentile(batchLatencies, 50)} ms, p95 ${percentile(batchLatencies, 95)} ms`,
   );
-  console.log(`inbox rows ${inboxRows}, events written ${sequence}: ${inboxRows === sequence ? 'each applied once' : 'MISMATCH'}`);
+  console.log(
+    `inbox rows ${inboxRows}, events written ${sequence}: ${inboxRows === sequence ? 'each applied once' : 'MISMATCH'}`,
+  );
 
   child.kill('SIGKILL');
   await relay.stop();
@@ -204,7 +275,9 @@ async function runProducer(): Promise<void> {
 }
 
 const [role, prefixArgument, databaseUrlArgument] = process.argv.slice(2);
-(role === 'consumer' ? runConsumer(prefixArgument!, databaseUrlArgument!) : runProducer()).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+(role === 'consumer' ? runConsumer(prefixArgument!, databaseUrlArgument!) : runProducer()).catch(
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -9,7 +9,13 @@ import { newUuid, testInfrastructure, testKafka, uniqueSuffix, waitFor } from '@
 import type { DataSource } from 'typeorm';
 import { killApp, repositoryRoot, stopApp } from '../../scripts/local-stack';
 import type { ServiceUnderTest } from './support/system-stack';
-import { createTestDatabase, isolatedBus, metricValue, restartService, startService } from './support/system-stack';
+import {
+  createTestDatabase,
+  isolatedBus,
+  metricValue,
+  restartService,
+  startService,
+} from './support/system-stack';
 
 jest.setTimeout(240_000);
 
@@ -42,11 +48,17 @@ describe('event backbone between real services', () => {
         environment: { KAFKA_COMMIT_INTERVAL_MS: '600000', KAFKA_COMMIT_THRESHOLD: '1000000' },
       }),
     ]);
-    feedbackData = await createServiceDataSource({ url: feedbackDatabase.url, applicationName: 'system-test' }).initialize();
+    feedbackData = await createServiceDataSource({
+      url: feedbackDatabase.url,
+      applicationName: 'system-test',
+    }).initialize();
     // The superuser sees every tenant's rows; the service's own role would need a tenant bound.
     const admin = new URL(testInfrastructure.adminDatabaseUrl);
     admin.pathname = `/${analyticsDatabase.name}`;
-    analyticsAdmin = await createServiceDataSource({ url: admin.toString(), applicationName: 'system-test' }).initialize();
+    analyticsAdmin = await createServiceDataSource({
+      url: admin.toString(),
+      applicationName: 'system-test',
+    }).initialize();
   });
 
   afterAll(async () => {
@@ -62,28 +74,47 @@ describe('event backbone between real services', () => {
       externalAppointmentId: externalId,
       orgId,
       patient: { externalId: `MRN-${externalId}`, email: 'patient@example.org' },
-      appointment: { startedAt: '2026-11-20T09:00:00Z', endedAt: '2026-11-20T09:30:00Z', timezone: 'Europe/London' },
+      appointment: {
+        startedAt: '2026-11-20T09:00:00Z',
+        endedAt: '2026-11-20T09:30:00Z',
+        timezone: 'Europe/London',
+      },
     } as AppointmentCompletedV1;
-    await feedbackData.transaction((manager) => feedbackWriter.append(manager, 'appointment.completed', { subject: externalId, orgId, data }));
+    await feedbackData.transaction((manager) =>
+      feedbackWriter.append(manager, 'appointment.completed', { subject: externalId, orgId, data }),
+    );
   }
 
   const appliedCount = async (orgId: string): Promise<number> => {
-    const [row] = await analyticsAdmin.query(
+    const [row] = await analyticsAdmin.query<[{ total: number }]>(
       `SELECT COALESCE(sum(event_count), 0)::int AS total FROM event_activity_daily WHERE org_id = $1 AND event_type = 'appointment.completed'`,
       [orgId],
     );
     return row.total;
   };
-  const inboxCount = async () => Number((await analyticsAdmin.query(`SELECT count(*)::int AS n FROM inbox_message`))[0].n);
-  const caughtUp = () => waitFor(() => metricValue(analytics.url, 'careloop_consumer_lag'), (lag) => lag === 0, { timeoutMs: 60_000, description: 'consumer lag 0' });
+  const inboxCount = async () =>
+    (await analyticsAdmin.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM inbox_message`))[0]
+      .n;
+  const caughtUp = () =>
+    waitFor(
+      () => metricValue(analytics.url, 'careloop_consumer_lag'),
+      (lag) => lag === 0,
+      { timeoutMs: 60_000, description: 'consumer lag 0' },
+    );
 
   /** Offsets analytics-service has committed on the appointment topic: events Kafka will not resend. */
   const committedEvents = async (): Promise<number> => {
     const admin = testKafka('offset-reader').admin();
     await admin.connect();
     try {
-      const [topic] = await admin.fetchOffsets({ groupId: 'analytics-service', topics: [`${topicPrefix}appointment.completed`] });
-      return (topic?.partitions ?? []).reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
+      const [topic] = await admin.fetchOffsets({
+        groupId: 'analytics-service',
+        topics: [`${topicPrefix}appointment.completed`],
+      });
+      return (topic?.partitions ?? []).reduce(
+        (sum, partition) => sum + Math.max(0, Number(partition.offset)),
+        0,
+      );
     } finally {
       await admin.disconnect();
     }
@@ -96,7 +127,11 @@ describe('event backbone between real services', () => {
       for (let index = 0; index < total; index++) await completeAppointment(orgId);
     })();
 
-    await waitFor(() => appliedCount(orgId), (count) => count >= 100, { timeoutMs: 60_000, description: 'first effects' });
+    await waitFor(
+      () => appliedCount(orgId),
+      (count) => count >= 100,
+      { timeoutMs: 60_000, description: 'first effects' },
+    );
     await killApp(analytics.app);
     const appliedAtKill = await appliedCount(orgId);
     // Its commit interval is ten minutes: every applied event is still uncommitted in Kafka.
@@ -105,15 +140,30 @@ describe('event backbone between real services', () => {
 
     analytics = await restartService('analytics-service', {
       ...analytics,
-      environment: { ...analytics.environment, KAFKA_COMMIT_INTERVAL_MS: '1000', KAFKA_COMMIT_THRESHOLD: '200' },
+      environment: {
+        ...analytics.environment,
+        KAFKA_COMMIT_INTERVAL_MS: '1000',
+        KAFKA_COMMIT_THRESHOLD: '200',
+      },
     });
-    await waitFor(() => appliedCount(orgId), (count) => count >= total, { timeoutMs: 90_000, description: 'all effects' });
+    await waitFor(
+      () => appliedCount(orgId),
+      (count) => count >= total,
+      { timeoutMs: 90_000, description: 'all effects' },
+    );
     await caughtUp();
 
     expect(await appliedCount(orgId)).toBe(total);
     // Kafka redelivered every applied event, and the inbox absorbed each one.
-    expect(await metricValue(analytics.url, 'careloop_events_consumed_total', { topic: 'appointment.completed', outcome: 'duplicate' })).toBe(appliedAtKill);
-    await waitFor(committedEvents, (committed) => committed === total, { description: 'offsets committed after the restart' });
+    expect(
+      await metricValue(analytics.url, 'careloop_events_consumed_total', {
+        topic: 'appointment.completed',
+        outcome: 'duplicate',
+      }),
+    ).toBe(appliedAtKill);
+    await waitFor(committedEvents, (committed) => committed === total, {
+      description: 'offsets committed after the restart',
+    });
   });
 
   it('should deliver every event written while Kafka was down for 30 s, once', async () => {
@@ -127,16 +177,29 @@ describe('event backbone between real services', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    const infra = (command: string) => execFileSync('bash', [join(repositoryRoot, 'scripts/infra/infra.sh'), command], { stdio: 'pipe' });
+    const infra = (command: string) =>
+      execFileSync('bash', [join(repositoryRoot, 'scripts/infra/infra.sh'), command], {
+        stdio: 'pipe',
+      });
 
-    await waitFor(() => appliedCount(orgId), (count) => count > 20, { description: 'traffic flowing' });
+    await waitFor(
+      () => appliedCount(orgId),
+      (count) => count > 20,
+      { description: 'traffic flowing' },
+    );
     infra('kafka-stop');
     const writtenAtStop = written;
     const outageEnds = Date.now() + 30_000;
-    const readiness = await waitFor(() => fetch(`${feedback.url}/health/ready`).then((response) => response.status), (status) => status === 503, { description: 'readiness reports Kafka down' });
+    const readiness = await waitFor(
+      () => fetch(`${feedback.url}/health/ready`).then((response) => response.status),
+      (status) => status === 503,
+      { description: 'readiness reports Kafka down' },
+    );
     expect(readiness).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, outageEnds - Date.now())));
-    const backlog = await feedbackData.query(`SELECT count(*)::int AS n FROM outbox_message WHERE status = 'pending'`);
+    const backlog = await feedbackData.query<[{ n: number }]>(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE status = 'pending'`,
+    );
     expect(written - writtenAtStop).toBeGreaterThan(100);
     expect(backlog[0].n).toBeGreaterThan(100);
     infra('kafka-start');
@@ -144,10 +207,16 @@ describe('event backbone between real services', () => {
     writing = false;
     await writer;
 
-    await waitFor(() => appliedCount(orgId), (count) => count >= written, { timeoutMs: 120_000, description: `all ${written} events applied` });
+    await waitFor(
+      () => appliedCount(orgId),
+      (count) => count >= written,
+      { timeoutMs: 120_000, description: `all ${written} events applied` },
+    );
     await caughtUp();
     expect(await appliedCount(orgId)).toBe(written);
-    const notSent = await feedbackData.query(`SELECT count(*)::int AS n FROM outbox_message`);
+    const notSent = await feedbackData.query<[{ n: number }]>(
+      `SELECT count(*)::int AS n FROM outbox_message`,
+    );
     expect(notSent[0].n).toBe(0);
     expect(await inboxCount()).toBeGreaterThanOrEqual(written);
   });
@@ -165,8 +234,12 @@ describe('event backbone between real services', () => {
         externalAppointmentId: 'APT-after-poison',
         orgId,
         patient: { externalId: 'MRN-1', phone: '+441632960961' },
-        appointment: { startedAt: '2026-11-20T09:00:00Z', endedAt: '2026-11-20T09:30:00Z', timezone: 'Europe/London' },
-      } as AppointmentCompletedV1,
+        appointment: {
+          startedAt: '2026-11-20T09:00:00Z',
+          endedAt: '2026-11-20T09:30:00Z',
+          timezone: 'Europe/London',
+        },
+      },
     });
     await producer.send({
       topic: `${topicPrefix}appointment.completed`,
@@ -182,10 +255,23 @@ describe('event backbone between real services', () => {
     const reasons: string[] = [];
     await dlq.connect();
     await dlq.subscribe({ topic: `${topicPrefix}appointment.completed.dlq`, fromBeginning: true });
-    await dlq.run({ eachMessage: async ({ message }) => void reasons.push(message.headers?.['careloop-dlq-reason']?.toString() ?? '') });
+    await dlq.run({
+      eachMessage: ({ message }) => {
+        reasons.push(message.headers?.['careloop-dlq-reason']?.toString() ?? '');
+        return Promise.resolve();
+      },
+    });
 
-    await waitFor(() => appliedCount(orgId), (count) => count === 1, { description: 'the good event after the poison' });
-    await waitFor(() => reasons, (seen) => seen.length >= 2, { description: 'dead letters' });
+    await waitFor(
+      () => appliedCount(orgId),
+      (count) => count === 1,
+      { description: 'the good event after the poison' },
+    );
+    await waitFor(
+      () => reasons,
+      (seen) => seen.length >= 2,
+      { description: 'dead letters' },
+    );
     await dlq.disconnect();
     expect(reasons).toEqual(['not-json', 'unknown-version']);
   });

@@ -250,7 +250,7 @@ describe(buildEvent.name, () => {
       buildEvent('survey.deleted' as EventType, { source, data: {} as never }),
     );
 
-    expect(error.errors).toEqual([{ field: 'type', message: expect.any(String) }]);
+    expect(error.errors).toEqual([{ field: 'type', message: expect.any(String) as unknown }]);
   });
 });
 

@@ -56,41 +56,69 @@ describe('outbox to inbox across two services', () => {
     ['one transaction per event', false],
     ['chunks of events in one transaction', true],
   ])('should apply every committed event exactly once (%s)', async (_mode, chunked) => {
-    const server = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId: `g-${uniqueSuffix()}`, chunked });
+    const server = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix,
+      groupId: `g-${uniqueSuffix()}`,
+      chunked,
+    });
     servers.push(server);
     await listen(server);
     const ids = Array.from({ length: 300 }, (_, index) => `visit-${index}-${uniqueSuffix()}`);
-    for (const externalId of ids) await recordAppointment(producer.dataSource, writer, orgId, externalId);
+    for (const externalId of ids)
+      await recordAppointment(producer.dataSource, writer, orgId, externalId);
 
-    const rows = await waitFor(() => effectCounts(ids), (seen) => seen.length === ids.length, { description: 'all events applied' });
+    const rows = await waitFor(
+      () => effectCounts(ids),
+      (seen) => seen.length === ids.length,
+      { description: 'all events applied' },
+    );
 
     expect(rows.filter((row) => row.effect_count !== 1)).toEqual([]);
-    const [{ pending }] = await producer.dataSource.query(`SELECT count(*)::int AS pending FROM outbox_message`);
+    const [{ pending }] = await producer.dataSource.query<[{ pending: number }]>(
+      `SELECT count(*)::int AS pending FROM outbox_message`,
+    );
     expect(pending).toBe(0);
   });
 
   it('should deliver the events of one aggregate in the order they were committed', async () => {
-    const server = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId: `g-${uniqueSuffix()}`, chunked: true });
+    const server = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix,
+      groupId: `g-${uniqueSuffix()}`,
+      chunked: true,
+    });
     servers.push(server);
     await listen(server);
     const orgs = Array.from({ length: 6 }, () => newUuid());
     for (let revision = 1; revision <= 20; revision++) {
-      for (const org of orgs) await recordSettingsRevision(producer.dataSource, writer, org, revision);
+      for (const org of orgs)
+        await recordSettingsRevision(producer.dataSource, writer, org, revision);
     }
 
     const seen = await waitFor(
-      () => consumer.dataSource.query('SELECT org_id, revision FROM settings_seen WHERE org_id = ANY($1) ORDER BY sequence', [orgs]) as Promise<{ org_id: string; revision: number }[]>,
+      () =>
+        consumer.dataSource.query<{ org_id: string; revision: number }[]>(
+          'SELECT org_id, revision FROM settings_seen WHERE org_id = ANY($1) ORDER BY sequence',
+          [orgs],
+        ),
       (rows) => rows.length === orgs.length * 20,
       { description: 'every revision applied' },
     );
 
     for (const org of orgs) {
-      expect(seen.filter((row) => row.org_id === org).map((row) => row.revision)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+      expect(seen.filter((row) => row.org_id === org).map((row) => row.revision)).toEqual(
+        Array.from({ length: 20 }, (_, index) => index + 1),
+      );
     }
   });
 
   it('should publish nothing when the state change rolls back', async () => {
-    const server = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId: `g-${uniqueSuffix()}` });
+    const server = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix,
+      groupId: `g-${uniqueSuffix()}`,
+    });
     servers.push(server);
     await listen(server);
     const rolledBack = `rolled-back-${uniqueSuffix()}`;
@@ -108,42 +136,69 @@ describe('outbox to inbox across two services', () => {
     ).rejects.toThrow('the state change failed');
     await recordAppointment(producer.dataSource, writer, orgId, committed);
 
-    await waitFor(() => effectCounts([committed]), (rows) => rows.length === 1);
+    await waitFor(
+      () => effectCounts([committed]),
+      (rows) => rows.length === 1,
+    );
     expect(await effectCounts([rolledBack])).toEqual([]);
   });
 
   it('should not apply an event twice when the consumer dies after its effect and before its offset commit', async () => {
     const groupId = `g-crash-${uniqueSuffix()}`;
     const externalId = `crash-${uniqueSuffix()}`;
-    const crashing = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures/crashing-consumer.ts')], {
-      cwd: join(__dirname, '../../..'),
-      env: {
-        ...process.env,
-        FIXTURE_DATABASE_URL: consumer.database.url,
-        FIXTURE_TOPIC_PREFIX: topicPrefix,
-        FIXTURE_GROUP_ID: groupId,
-        SWC_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
+    const crashing = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'fixtures/crashing-consumer.ts')],
+      {
+        cwd: join(__dirname, '../../..'),
+        env: {
+          ...process.env,
+          FIXTURE_DATABASE_URL: consumer.database.url,
+          FIXTURE_TOPIC_PREFIX: topicPrefix,
+          FIXTURE_GROUP_ID: groupId,
+          SWC_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => crashing.on('exit', (_code, signal) => resolve(signal)));
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      crashing.on('exit', (_code, signal) => resolve(signal)),
+    );
     await recordAppointment(producer.dataSource, writer, orgId, externalId);
 
     expect(await exited).toBe('SIGKILL');
-    expect(await effectCounts([externalId])).toEqual([{ external_id: externalId, effect_count: 1 }]);
+    expect(await effectCounts([externalId])).toEqual([
+      { external_id: externalId, effect_count: 1 },
+    ]);
     const admin = testKafka().admin();
     await admin.connect();
-    const committedOffsets = await admin.fetchOffsets({ groupId, topics: [`${topicPrefix}appointment.completed`] });
+    const committedOffsets = await admin.fetchOffsets({
+      groupId,
+      topics: [`${topicPrefix}appointment.completed`],
+    });
     await admin.disconnect();
     // Nothing was committed for the group: Kafka will deliver the event again.
-    expect(committedOffsets[0]!.partitions.every((partition) => partition.offset === '-1')).toBe(true);
+    expect(committedOffsets[0]!.partitions.every((partition) => partition.offset === '-1')).toBe(
+      true,
+    );
 
     const outcomes: string[] = [];
-    const successor = newConsumer({ dataSource: consumer.dataSource, topicPrefix, groupId, onOutcome: (outcome) => outcomes.push(outcome) });
+    const successor = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix,
+      groupId,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
     servers.push(successor);
     await listen(successor);
 
-    await waitFor(() => outcomes, (seen) => seen.includes('duplicate'), { timeoutMs: 45_000, description: 'the redelivery' });
-    expect(await effectCounts([externalId])).toEqual([{ external_id: externalId, effect_count: 1 }]);
+    await waitFor(
+      () => outcomes,
+      (seen) => seen.includes('duplicate'),
+      { timeoutMs: 45_000, description: 'the redelivery' },
+    );
+    expect(await effectCounts([externalId])).toEqual([
+      { external_id: externalId, effect_count: 1 },
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 export interface WaitForOptions {
   timeoutMs?: number;
   intervalMs?: number;
@@ -28,6 +30,8 @@ export async function waitFor<T>(
   }
   throw new Error(
     `Timed out waiting for ${options.description ?? 'condition'}; last value: ${JSON.stringify(last)}` +
-      (lastError ? `; last error: ${String(lastError)}` : ''),
+      (lastError
+        ? `; last error: ${lastError instanceof Error ? lastError.toString() : inspect(lastError)}`
+        : ''),
   );
 }

@@ -13,10 +13,16 @@ interface SharedTransaction {
   manager: EntityManager;
   /** `<event id>/<consumer>` pairs applied before or earlier in this transaction. */
   seen: Set<string>;
-  claims: { eventId: string; consumer: string; eventType: string; outcome: 'processed' | 'skipped' }[];
+  claims: {
+    eventId: string;
+    consumer: string;
+    eventType: string;
+    outcome: 'processed' | 'skipped';
+  }[];
 }
 
-export type InboxEffect = (manager: EntityManager) => Promise<'processed' | 'skipped' | void | unknown>;
+/** An event's effect; resolving to `'skipped'` records a skip, anything else counts as processed. */
+export type InboxEffect = (manager: EntityManager) => Promise<unknown>;
 
 /**
  * Applies an event's effect at most once per consumer: the event id is inserted into the inbox in
@@ -48,7 +54,11 @@ export class InboxRunner {
         `SELECT event_id::text || '/' || consumer AS key FROM inbox_message WHERE event_id = ANY($1::uuid[])`,
         [eventIds],
       );
-      const shared: SharedTransaction = { manager, seen: new Set(applied.map((row) => row.key)), claims: [] };
+      const shared: SharedTransaction = {
+        manager,
+        seen: new Set(applied.map((row) => row.key)),
+        claims: [],
+      };
       const result = await this.sharedTransaction.run(shared, work);
       if (shared.claims.length > 0) {
         await manager.query(
@@ -66,7 +76,12 @@ export class InboxRunner {
     });
   }
 
-  private async applyShared(shared: SharedTransaction, event: InboxEvent, consumer: string, effect: InboxEffect): Promise<HandlerOutcome> {
+  private async applyShared(
+    shared: SharedTransaction,
+    event: InboxEvent,
+    consumer: string,
+    effect: InboxEffect,
+  ): Promise<HandlerOutcome> {
     const key = `${event.id}/${consumer}`;
     if (shared.seen.has(key)) return 'duplicate';
     shared.seen.add(key);
@@ -75,7 +90,12 @@ export class InboxRunner {
     return outcome;
   }
 
-  private async apply(manager: EntityManager, event: InboxEvent, consumer: string, effect: InboxEffect): Promise<HandlerOutcome> {
+  private async apply(
+    manager: EntityManager,
+    event: InboxEvent,
+    consumer: string,
+    effect: InboxEffect,
+  ): Promise<HandlerOutcome> {
     const claimed: unknown[] = await manager.query(
       `INSERT INTO inbox_message (event_id, consumer, event_type, outcome)
        VALUES ($1, $2, $3, 'processed')
@@ -86,7 +106,10 @@ export class InboxRunner {
     if (claimed.length === 0) return 'duplicate';
     const outcome = await effect(manager);
     if (outcome === 'skipped') {
-      await manager.query(`UPDATE inbox_message SET outcome = 'skipped' WHERE event_id = $1 AND consumer = $2`, [event.id, consumer]);
+      await manager.query(
+        `UPDATE inbox_message SET outcome = 'skipped' WHERE event_id = $1 AND consumer = $2`,
+        [event.id, consumer],
+      );
       return 'skipped';
     }
     return 'processed';

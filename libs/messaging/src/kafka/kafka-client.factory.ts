@@ -6,7 +6,11 @@ export interface KafkaConnectionOptions {
   /** Comma-separated host:port list, as in KAFKA_BROKERS. */
   brokers: string;
   /** Receives kafkajs' own log lines; they are routed into the service's JSON logger. */
-  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+  log?: (
+    level: 'error' | 'warn' | 'info' | 'debug',
+    message: string,
+    extra: Record<string, unknown>,
+  ) => void;
 }
 
 const levelNames = {
@@ -20,7 +24,7 @@ const levelNames = {
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   const creator: logCreator = () => (entry) => {
     const { message, ...extra } = entry.log;
-    options.log?.(levelNames[entry.level as keyof typeof levelNames] ?? 'info', String(message), {
+    options.log?.(levelNames[entry.level] ?? 'info', String(message), {
       namespace: entry.namespace,
       ...extra,
     });

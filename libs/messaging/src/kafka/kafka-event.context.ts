@@ -12,6 +12,6 @@ export interface KafkaDelivery {
 /** What an `@EventPattern` handler can learn about the delivery it is handling (`@Ctx()`). */
 export class KafkaEventContext extends BaseRpcContext<[KafkaDelivery]> {
   get delivery(): KafkaDelivery {
-    return this.getArgByIndex(0);
+    return this.getArgs()[0];
   }
 }

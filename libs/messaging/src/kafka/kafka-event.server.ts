@@ -62,7 +62,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private deadLetterProducer?: Producer;
   private closing = false;
   /** Next offset to commit per `topic|partition`: what has been applied, committed or not. */
-  private readonly appliedOffsets = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly appliedOffsets = new Map<
+    string,
+    { topic: string; partition: number; offset: string }
+  >();
   private offsetsDirty = false;
   private idleCommitTimer?: NodeJS.Timeout;
   private batchesInFlight = 0;
@@ -88,7 +91,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.idleCommitTimer);
-    if (this.batchesInFlight > 0) await new Promise<void>((resolve) => (this.batchesDone = resolve));
+    if (this.batchesInFlight > 0)
+      await new Promise<void>((resolve) => (this.batchesDone = resolve));
     await this.commitAppliedOffsets();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.deadLetterProducer?.disconnect().catch(() => undefined);
@@ -118,13 +122,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           groupId: this.options.groupId,
           allowAutoTopicCreation: false,
           sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-          heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
+          heartbeatInterval: Math.min(
+            3_000,
+            Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3),
+          ),
           retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
         });
         this.consumer = consumer;
         consumer.on(consumer.events.CRASH, ({ payload }) => {
           if (!payload.restart && !this.closing) {
-            this.options.logger.error('kafka consumer crashed; starting a new one', { error: payload.error.message });
+            this.options.logger.error('kafka consumer crashed; starting a new one', {
+              error: payload.error.message,
+            });
             void consumer.disconnect().finally(() => void this.startConsuming());
           }
         });
@@ -149,9 +158,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         // Within a stream of batches the interval is checked after each chunk; this covers the
         // quiet moments after the last one, so the group's position does not lag behind its effects.
         clearInterval(this.idleCommitTimer);
-        this.idleCommitTimer = setInterval(() => void this.commitAppliedOffsets(), this.options.commitIntervalMs ?? 1_000);
+        this.idleCommitTimer = setInterval(
+          () => void this.commitAppliedOffsets(),
+          this.options.commitIntervalMs ?? 1_000,
+        );
         this.idleCommitTimer.unref();
-        this.options.logger.info('kafka consumer running', { groupId: this.options.groupId, topics: patterns });
+        this.options.logger.info('kafka consumer running', {
+          groupId: this.options.groupId,
+          topics: patterns,
+        });
         return;
       } catch (error) {
         this.options.logger.warn('kafka consumer could not start; retrying', {
@@ -170,7 +185,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.offsetsDirty = false;
     await this.consumer.commitOffsets([...this.appliedOffsets.values()]).catch((error: unknown) => {
       this.offsetsDirty = true;
-      this.options.logger.warn('offset commit failed; retried on the next interval', { error: error instanceof Error ? error.message : String(error) });
+      this.options.logger.warn('offset commit failed; retried on the next interval', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     });
   }
 
@@ -184,11 +201,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private async handleChunks({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async handleChunks(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const eventType = batch.topic.slice(this.prefix.length);
-    const chunkSize = this.options.sharedTransaction ? (this.options.transactionChunkSize ?? 100) : 1;
+    const chunkSize = this.options.sharedTransaction
+      ? (this.options.transactionChunkSize ?? 100)
+      : 1;
     const applied = (message: KafkaMessage) => {
-      resolveOffset(message.offset);
+      payload.resolveOffset(message.offset);
       this.appliedOffsets.set(`${batch.topic}|${batch.partition}`, {
         topic: batch.topic,
         partition: batch.partition,
@@ -197,20 +217,22 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.offsetsDirty = true;
     };
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (!isRunning() || isStale() || this.closing) return;
+      if (!payload.isRunning() || payload.isStale() || this.closing) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
-      const appliedTogether = chunk.length > 1 && (await this.handleChunkInOneTransaction(eventType, batch.partition, chunk));
+      const appliedTogether =
+        chunk.length > 1 &&
+        (await this.handleChunkInOneTransaction(eventType, batch.partition, chunk));
       if (!appliedTogether) {
         for (const message of chunk) {
-          if (!isRunning() || isStale()) return;
-          await this.handleMessage(eventType, batch.partition, message, heartbeat);
+          if (!payload.isRunning() || payload.isStale()) return;
+          await this.handleMessage(eventType, batch.partition, message, () => payload.heartbeat());
           applied(message);
         }
       } else {
         for (const message of chunk) applied(message);
       }
-      await commitOffsetsIfNecessary();
-      await heartbeat();
+      await payload.commitOffsetsIfNecessary();
+      await payload.heartbeat();
     }
     this.metrics.consumerLag.set(
       { group: this.options.groupId, topic: eventType, partition: String(batch.partition) },
@@ -223,10 +245,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * nothing, when the chunk holds a message that is not a plain success (unreadable, failing), so
    * the caller replays it one delivery at a time with retries and the dead-letter topic.
    */
-  private async handleChunkInOneTransaction(eventType: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
+  private async handleChunkInOneTransaction(
+    eventType: string,
+    partition: number,
+    chunk: KafkaMessage[],
+  ): Promise<boolean> {
     const handler = this.getHandlerByPattern(eventType);
     if (!handler || !this.options.sharedTransaction) return false;
-    const decoded = chunk.map((message) => ({ message, result: decodeEvent(message.value, eventType) }));
+    const decoded = chunk.map((message) => ({
+      message,
+      result: decodeEvent(message.value, eventType),
+    }));
     if (decoded.some(({ result }) => !result.ok)) return false;
     try {
       const eventIds = decoded.map(({ result }) => (result.ok ? result.event.id : ''));
@@ -234,12 +263,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         const results: unknown[] = [];
         for (const { message, result } of decoded) {
           if (!result.ok) throw new Error('unreachable: checked above');
-          results.push(await this.invoke(handler, eventType, partition, message, result.event as CloudEvent<unknown>, 1));
+          results.push(await this.invoke(handler, eventType, partition, message, result.event, 1));
         }
         return results;
       });
       for (const outcome of outcomes) {
-        this.metrics.eventsConsumed.inc({ topic: eventType, outcome: typeof outcome === 'string' ? outcome : 'processed' });
+        this.metrics.eventsConsumed.inc({
+          topic: eventType,
+          outcome: typeof outcome === 'string' ? outcome : 'processed',
+        });
       }
       return true;
     } catch {
@@ -255,13 +287,27 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     event: CloudEvent<unknown>,
     attempt: number,
   ): Promise<unknown> {
-    const delivery = { topic: eventType, partition, offset: message.offset, key: message.key?.toString() ?? null, attempt };
-    return context.with(contextFromHeaders(message.headers ?? {}), async () =>
-      lastValueFrom(this.transformToObservable(await handler(event, new KafkaEventContext([delivery]))), { defaultValue: 'processed' }),
+    const delivery = {
+      topic: eventType,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      attempt,
+    };
+    return context.with(contextFromHeaders(message.headers ?? {}), async (): Promise<unknown> =>
+      lastValueFrom(
+        this.transformToObservable(await handler(event, new KafkaEventContext([delivery]))),
+        { defaultValue: 'processed' },
+      ),
     );
   }
 
-  private async handleMessage(eventType: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleMessage(
+    eventType: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     const decoded = decodeEvent(message.value, eventType);
     if (!decoded.ok) {
       await this.deadLetter(eventType, partition, message, decoded.reason, decoded.detail);
@@ -271,10 +317,20 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!handler) return;
     const maxAttempts = this.options.maxAttempts ?? 5;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts && !this.closing; ) {
+    for (let attempt = 1; attempt <= maxAttempts && !this.closing;) {
       try {
-        const outcome = await this.invoke(handler, eventType, partition, message, decoded.event as CloudEvent<unknown>, attempt);
-        this.metrics.eventsConsumed.inc({ topic: eventType, outcome: typeof outcome === 'string' ? outcome : 'processed' });
+        const outcome = await this.invoke(
+          handler,
+          eventType,
+          partition,
+          message,
+          decoded.event,
+          attempt,
+        );
+        this.metrics.eventsConsumed.inc({
+          topic: eventType,
+          outcome: typeof outcome === 'string' ? outcome : 'processed',
+        });
         return;
       } catch (error) {
         lastError = error;
@@ -290,15 +346,32 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         });
         // An outage does not use up the message's attempts: the event is fine, the database is not.
         if (!transient) attempt++;
-        await sleep(Math.min((this.options.retryBackoffMs ?? 100) * 2 ** Math.min(attempt, 6), transient ? 5_000 : 2_000));
+        await sleep(
+          Math.min(
+            (this.options.retryBackoffMs ?? 100) * 2 ** Math.min(attempt, 6),
+            transient ? 5_000 : 2_000,
+          ),
+        );
         await heartbeat().catch(() => undefined);
       }
     }
     if (this.closing) throw new Error('consumer closing; message left for redelivery');
-    await this.deadLetter(eventType, partition, message, 'handler-failed', lastError instanceof Error ? lastError.message : String(lastError));
+    await this.deadLetter(
+      eventType,
+      partition,
+      message,
+      'handler-failed',
+      lastError instanceof Error ? lastError.message : String(lastError),
+    );
   }
 
-  private async deadLetter(eventType: string, partition: number, message: KafkaMessage, reason: string, detail: string): Promise<void> {
+  private async deadLetter(
+    eventType: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+    detail: string,
+  ): Promise<void> {
     const topic = this.prefix + deadLetterTopicOf(eventType);
     const producer = this.deadLetterProducer ?? createIdempotentProducer(this.options.kafka);
     this.deadLetterProducer = producer;
@@ -324,6 +397,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     this.metrics.deadLettered.inc({ topic: eventType });
     this.metrics.eventsConsumed.inc({ topic: eventType, outcome: 'dead_lettered' });
-    this.options.logger.error('message sent to dead-letter topic', { topic: eventType, partition, offset: message.offset, reason, detail });
+    this.options.logger.error('message sent to dead-letter topic', {
+      topic: eventType,
+      partition,
+      offset: message.offset,
+      reason,
+      detail,
+    });
   }
 }

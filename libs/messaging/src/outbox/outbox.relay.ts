@@ -107,7 +107,10 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const producer = await this.connectedProducer();
     try {
-      await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows, this.options.topicPrefix ?? '') });
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: groupByTopic(rows, this.options.topicPrefix ?? ''),
+      });
       await this.markSent(rows);
     } catch (error) {
       if (isBrokerUnavailable(error)) throw error;
@@ -121,11 +124,14 @@ export class OutboxRelay {
   private async publishOneByOne(rows: OutboxRow[], producer: Producer): Promise<void> {
     for (const row of rows) {
       try {
-        await producer.send({ acks: -1, ...groupByTopic([row], this.options.topicPrefix ?? '')[0]! });
+        await producer.send({
+          acks: -1,
+          ...groupByTopic([row], this.options.topicPrefix ?? '')[0]!,
+        });
         await this.markSent([row]);
       } catch (error) {
         if (isBrokerUnavailable(error)) throw error;
-        const [{ status }] = await this.options.dataSource.query(
+        const [{ status }] = await this.options.dataSource.query<[{ status: string }]>(
           `UPDATE outbox_message
               SET attempts = attempts + 1, last_error = $2,
                   status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END
@@ -144,7 +150,9 @@ export class OutboxRelay {
   }
 
   private async markSent(rows: OutboxRow[]): Promise<void> {
-    await this.options.dataSource.query(`DELETE FROM outbox_message WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+    await this.options.dataSource.query(`DELETE FROM outbox_message WHERE id = ANY($1::bigint[])`, [
+      rows.map((row) => row.id),
+    ]);
     for (const row of rows) this.metrics.eventsPublished.inc({ topic: row.topic });
   }
 
@@ -152,7 +160,7 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastBacklogProbe > 2_000) {
       this.lastBacklogProbe = now;
-      const [{ count }] = await this.options.dataSource.query(
+      const [{ count }] = await this.options.dataSource.query<[{ count: number }]>(
         `SELECT count(*)::int AS count FROM outbox_message WHERE status = 'pending'`,
       );
       this.metrics.outboxBacklog.set(count);
@@ -163,10 +171,10 @@ export class OutboxRelay {
     if (this.leaderConnection && !this.leaderConnection.isReleased) return true;
     const connection = this.options.dataSource.createQueryRunner();
     await connection.connect();
-    const [{ acquired }] = await connection.query(
+    const [{ acquired }] = (await connection.query(
       `SELECT pg_try_advisory_lock(hashtext('careloop.outbox-relay.' || $1)) AS acquired`,
       [this.options.serviceName],
-    );
+    )) as [{ acquired: boolean }];
     if (!acquired) {
       await connection.release();
       return false;
@@ -215,11 +223,18 @@ export class OutboxRelay {
 }
 
 function groupByTopic(rows: OutboxRow[], prefix: string) {
-  const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+  const byTopic = new Map<
+    string,
+    { key: string; value: string; headers: Record<string, string> }[]
+  >();
   for (const row of rows) {
     const topic = prefix + row.topic;
     const messages = byTopic.get(topic) ?? [];
-    messages.push({ key: row.message_key, value: row.payload, headers: JSON.parse(row.headers) as Record<string, string> });
+    messages.push({
+      key: row.message_key,
+      value: row.payload,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+    });
     byTopic.set(topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

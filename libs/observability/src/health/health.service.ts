@@ -71,7 +71,11 @@ export class HealthService implements OnModuleDestroy {
     // Nest runs destroy hooks (consumers disconnecting, relays draining) before it closes the HTTP
     // server; answering 503 from the first of them takes the pod out of rotation meanwhile.
     this.shuttingDown = true;
-    await Promise.all(this.probes.map((p) => p.probe.close?.().catch(() => undefined)));
+    await Promise.allSettled(
+      this.probes.map(async ({ probe }) => {
+        await probe.close?.();
+      }),
+    );
   }
 
   private async run(probes: readonly NamedProbe[]): Promise<HealthReport> {

@@ -67,8 +67,7 @@ export function postgresCheck(
   return {
     ...named('postgres', options),
     inject: [dataSourceToken],
-    useFactory: ((dataSource: DataSource) =>
-      new PostgresHealthProbe(dataSource)) as ReadinessCheck['useFactory'],
+    useFactory: (dataSource: DataSource) => new PostgresHealthProbe(dataSource),
   };
 }
 
@@ -77,7 +76,7 @@ export function redisCheck(redisToken: InjectionToken, options: CheckOptions = {
   return {
     ...named('redis', options),
     inject: [redisToken],
-    useFactory: ((redis: Redis) => new RedisHealthProbe(redis)) as ReadinessCheck['useFactory'],
+    useFactory: (redis: Redis) => new RedisHealthProbe(redis),
   };
 }
 
@@ -89,10 +88,8 @@ export function kafkaCheck(kafkaToken: InjectionToken, options: CheckOptions = {
   return {
     ...named('kafka', options),
     inject: [kafkaToken],
-    useFactory: ((kafka: Kafka) =>
+    useFactory: (kafka: Kafka) =>
       // No retries: a probe must answer within its timeout, and the next probe is the retry.
-      new KafkaHealthProbe(() =>
-        kafka.admin({ retry: { retries: 0 } }),
-      )) as ReadinessCheck['useFactory'],
+      new KafkaHealthProbe(() => kafka.admin({ retry: { retries: 0 } })),
   };
 }

@@ -20,7 +20,8 @@ export class RedisHealthProbe implements HealthProbe {
     if (unreachableStates.has(this.redis.status)) {
       throw new Error(`connection is ${this.redis.status}`);
     }
-    const reply = await this.redis.ping();
+    // Typed as 'PONG', but a proxy or a mock may answer otherwise.
+    const reply: string = await this.redis.ping();
     if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
   }
 }

@@ -21,7 +21,7 @@ describe(createLogger.name, () => {
     expect(output.lines[0]).toEqual({
       service: 'survey-service',
       level: 'info',
-      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
       msg: 'published',
     });
   });

@@ -29,7 +29,7 @@ const redactedPaths = [
  * alike, so a line looks the same whoever writes it:
  * `{"level":"info","time":"…","service":"…","trace_id":"…","span_id":"…","msg":"…"}`.
  */
-export function loggerOptions(serviceName: string, level: LogLevel | string): LoggerOptions {
+export function loggerOptions(serviceName: string, level: LogLevel): LoggerOptions {
   return {
     level,
     // Only the service name: pid and hostname come from the platform's log shipper labels.
@@ -50,7 +50,7 @@ export function loggerOptions(serviceName: string, level: LogLevel | string): Lo
  */
 export function createLogger(
   serviceName: string,
-  level: LogLevel | string = 'info',
+  level: LogLevel = 'info',
   destination?: DestinationStream,
 ): Logger {
   const options = loggerOptions(serviceName, level);

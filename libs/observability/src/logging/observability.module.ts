@@ -11,7 +11,7 @@ import type { LogLevel } from './logger.factory';
 
 export interface ObservabilityModuleOptions {
   serviceName: string;
-  logLevel: LogLevel | string;
+  logLevel: LogLevel;
   /**
    * Path prefixes whose requests are not logged. Defaults to the probe and scrape routes, which
    * would otherwise be most of the log volume; readiness changes are logged by the health module.
@@ -103,7 +103,7 @@ export class ObservabilityModule implements OnModuleInit {
             // object on every line would bloat the logs.
             quietReqLogger: true,
             autoLogging: {
-              ignore: (request) => isQuiet(request as MiddlewareRequest, quietPrefixes),
+              ignore: (request) => isQuiet(request, quietPrefixes),
             },
             customLogLevel: (_request, response, error) => {
               if (error || response.statusCode >= 500) return 'error';

@@ -43,14 +43,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.correlationId = Array.isArray(correlationId) ? correlationId[0] : String(correlationId);
     problem.instance = request.url;
     if (problem.status >= 500) {
-      this.logger.error({ msg: 'request failed', err: exception, correlationId: problem.correlationId });
+      this.logger.error({
+        msg: 'request failed',
+        err: exception,
+        correlationId: problem.correlationId,
+      });
     }
-    void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+    void reply
+      .status(problem.status)
+      .header('content-type', 'application/problem+json')
+      .send(problem);
   }
 
   private toProblem(exception: unknown): ProblemBody {
     if (exception instanceof RequestValidationError) {
-      return { type: 'about:blank#validation', title: 'Bad Request', status: 400, detail: exception.message, errors: exception.errors };
+      return {
+        type: 'about:blank#validation',
+        title: 'Bad Request',
+        status: 400,
+        detail: exception.message,
+        errors: exception.errors,
+      };
     }
     if (exception instanceof DomainError) {
       const status = statusOfDomainError[exception.kind];
@@ -65,12 +78,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const detail =
-        typeof response === 'string'
-          ? response
-          : Array.isArray((response as { message?: unknown }).message)
-            ? ((response as { message: string[] }).message.join('; '))
-            : String((response as { message?: unknown }).message ?? exception.message);
+      const { message } =
+        typeof response === 'string' ? { message: response } : (response as { message?: unknown });
+      const detail = Array.isArray(message)
+        ? message.join('; ')
+        : typeof message === 'string'
+          ? message
+          : exception.message;
       return { type: 'about:blank', title: titles[status] ?? 'Error', status, detail };
     }
     // Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode.

@@ -102,9 +102,10 @@ describe(PiiCipher.name, () => {
     });
 
     it('should never put key material in its errors', () => {
-      expect(() => cipher(`k1:${k2023.slice(0, 20)}`, 'k1')).toThrow(
-        expect.objectContaining({ message: expect.not.stringContaining(k2023.slice(0, 20)) }),
-      );
+      const build = () => cipher(`k1:${k2023.slice(0, 20)}`, 'k1');
+      expect(build).toThrow(PiiKeyConfigurationError);
+      // Throws, and not with a message holding the key.
+      expect(build).not.toThrow(k2023.slice(0, 20));
     });
   });
 });

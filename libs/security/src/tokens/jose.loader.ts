@@ -1,6 +1,7 @@
 import type * as Jose from 'jose';
+import type { createRequire } from 'node:module';
 
-type NodeModuleApi = typeof import('node:module');
+type NodeModuleApi = { createRequire: typeof createRequire };
 
 /**
  * jose 6 ships as ES modules only. Node >= 20.19 loads them with `require()`, but Jest 29 swaps
