@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export TZ=UTC
 
+# Static checks first: they take seconds and fail fast.
+npm run --silent typecheck
+npm run --silent lint
+
 bash scripts/infra/infra.sh up
 # jest's globalSetup would run `infra.sh up` again; it is already up.
 export CARELOOP_INFRA_READY=1

@@ -6,9 +6,9 @@ export interface ServiceDataSourceOptions {
   url: string;
   /** Shown in pg_stat_activity, so an operator can tell which service holds a connection. */
   applicationName: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM types entity and migration classes as Function
   entities?: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM types entity and migration classes as Function
   migrations?: MixedList<Function | string>;
   /** Connections in the pool; the hot path is round-trip bound, so a small pool sized to the cores wins. */
   poolSize?: number;

@@ -12,9 +12,9 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 export interface ServiceDefinition {
   /** e.g. `feedback-service` */
   name: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM types entity and migration classes as Function
   migrations: Function[];
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM types entity and migration classes as Function
   entities?: Function[];
 }
 
