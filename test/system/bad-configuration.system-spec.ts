@@ -18,23 +18,37 @@ async function runWith(name: string, environment: Environment) {
 
 describe('a service started with a bad environment', () => {
   const cases = localStack.services.flatMap((service) => [
-    { service: service.name, variable: 'DATABASE_URL', change: (environment: Environment) => delete environment['DATABASE_URL'] },
-    { service: service.name, variable: 'KAFKA_BROKERS', change: (environment: Environment) => (environment['KAFKA_BROKERS'] = 'not a broker list') },
+    {
+      service: service.name,
+      variable: 'DATABASE_URL',
+      change: (environment: Environment) => delete environment['DATABASE_URL'],
+    },
+    {
+      service: service.name,
+      variable: 'KAFKA_BROKERS',
+      change: (environment: Environment) => (environment['KAFKA_BROKERS'] = 'not a broker list'),
+    },
   ]);
 
-  it.each(cases)('$service should exit non-zero naming $variable', async ({ service, variable, change }) => {
-    const definition = localStack.services.find((candidate) => candidate.name === service)!;
-    const environment = serviceEnvironment(definition, { PORT: String(await freePort()) });
-    change(environment);
+  it.each(cases)(
+    '$service should exit non-zero naming $variable',
+    async ({ service, variable, change }) => {
+      const definition = localStack.services.find((candidate) => candidate.name === service)!;
+      const environment = serviceEnvironment(definition, { PORT: String(await freePort()) });
+      change(environment);
 
-    const { code, output } = await runWith(service, environment);
+      const { code, output } = await runWith(service, environment);
 
-    expect(code).toBe(1);
-    expect(output).toContain(`invalid environment variable ${variable}`);
-  });
+      expect(code).toBe(1);
+      expect(output).toContain(`invalid environment variable ${variable}`);
+    },
+  );
 
   it('gateway should exit non-zero naming an invalid PORT', async () => {
-    const { code, output } = await runWith('gateway', { PORT: 'eighty', REDIS_URL: localStack.redis });
+    const { code, output } = await runWith('gateway', {
+      PORT: 'eighty',
+      REDIS_URL: localStack.redis,
+    });
 
     expect(code).toBe(1);
     expect(output).toContain('PORT');

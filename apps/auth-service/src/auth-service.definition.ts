@@ -4,7 +4,8 @@ import { migrations } from './migrations';
 
 export const authService: ServiceBootstrapOptions<ServiceEnvironment> = {
   name: 'auth-service',
-  description: 'Identities, password hashes, MFA, refresh-token families, integration clients and signing keys',
+  description:
+    'Identities, password hashes, MFA, refresh-token families, integration clients and signing keys',
   environmentClass: ServiceEnvironment,
   migrations,
 };

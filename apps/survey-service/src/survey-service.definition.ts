@@ -4,7 +4,8 @@ import { migrations } from './migrations';
 
 export const surveyService: ServiceBootstrapOptions<ServiceEnvironment> = {
   name: 'survey-service',
-  description: 'Survey definitions, immutable published versions, translations and distribution rules',
+  description:
+    'Survey definitions, immutable published versions, translations and distribution rules',
   environmentClass: ServiceEnvironment,
   migrations,
 };

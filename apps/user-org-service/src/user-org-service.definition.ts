@@ -4,7 +4,8 @@ import { migrations } from './migrations';
 
 export const userOrgService: ServiceBootstrapOptions<ServiceEnvironment> = {
   name: 'user-org-service',
-  description: 'Organizations, settings, sites, providers, memberships, invitations and the audit trail',
+  description:
+    'Organizations, settings, sites, providers, memberships, invitations and the audit trail',
   environmentClass: ServiceEnvironment,
   migrations,
 };

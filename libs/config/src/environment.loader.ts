@@ -10,16 +10,17 @@ export interface EnvironmentProblem {
 /** Thrown when the environment does not satisfy a service's environment class. */
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: EnvironmentProblem[]) {
-    super(
-      'Invalid environment: ' + problems.map((p) => `${p.variable}: ${p.reason}`).join('; '),
-    );
+    super('Invalid environment: ' + problems.map((p) => `${p.variable}: ${p.reason}`).join('; '));
     this.name = 'InvalidEnvironmentError';
   }
 }
 
 function flatten(errors: ValidationError[]): EnvironmentProblem[] {
   return errors.flatMap((error) => [
-    ...Object.values(error.constraints ?? {}).map((reason) => ({ variable: error.property, reason })),
+    ...Object.values(error.constraints ?? {}).map((reason) => ({
+      variable: error.property,
+      reason,
+    })),
     ...flatten(error.children ?? []),
   ]);
 }
@@ -32,10 +33,14 @@ export function loadEnvironment<T extends object>(
   environmentClass: new () => T,
   source: NodeJS.ProcessEnv = process.env,
 ): T {
-  const instance = plainToInstance(environmentClass, { ...source }, {
-    enableImplicitConversion: true,
-    exposeDefaultValues: true,
-  });
+  const instance = plainToInstance(
+    environmentClass,
+    { ...source },
+    {
+      enableImplicitConversion: true,
+      exposeDefaultValues: true,
+    },
+  );
   const errors = validateSync(instance, { whitelist: true, skipMissingProperties: false });
   if (errors.length > 0) throw new InvalidEnvironmentError(flatten(errors));
   return instance;

@@ -8,10 +8,14 @@ export function runOrExit(serviceName: string, bootstrap: () => Promise<unknown>
   bootstrap().catch((error: unknown) => {
     if (error instanceof InvalidEnvironmentError) {
       for (const problem of error.problems) {
-        process.stderr.write(`${serviceName}: invalid environment variable ${problem.variable}: ${problem.reason}\n`);
+        process.stderr.write(
+          `${serviceName}: invalid environment variable ${problem.variable}: ${problem.reason}\n`,
+        );
       }
     } else {
-      process.stderr.write(`${serviceName}: failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(
+        `${serviceName}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
     process.exit(1);
   });

@@ -18,7 +18,10 @@ export interface MessagingOptions {
   topicPrefix?: string;
   /** false in processes that only consume (e.g. a replay tool). */
   relay?: boolean;
-  consumer?: Pick<KafkaEventServerOptions, 'commitIntervalMs' | 'commitThreshold' | 'sessionTimeoutMs'>;
+  consumer?: Pick<
+    KafkaEventServerOptions,
+    'commitIntervalMs' | 'commitThreshold' | 'sessionTimeoutMs'
+  >;
 }
 
 export const KAFKA = Symbol('Kafka');
@@ -54,10 +57,21 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
         {
           provide: KAFKA,
           useFactory: () =>
-            createKafka({ clientId: options.serviceName, brokers: options.brokers, log: kafkaLogBridge(options.serviceName) }),
+            createKafka({
+              clientId: options.serviceName,
+              brokers: options.brokers,
+              log: kafkaLogBridge(options.serviceName),
+            }),
         },
-        { provide: OutboxWriter, useFactory: () => new OutboxWriter(`/careloop/${options.serviceName}`) },
-        { provide: InboxRunner, inject: [DataSource], useFactory: (dataSource: DataSource) => new InboxRunner(dataSource) },
+        {
+          provide: OutboxWriter,
+          useFactory: () => new OutboxWriter(`/careloop/${options.serviceName}`),
+        },
+        {
+          provide: InboxRunner,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new InboxRunner(dataSource),
+        },
         {
           provide: OutboxRelay,
           inject: [DataSource, KAFKA],
@@ -85,7 +99,11 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
 }
 
 /** The consuming half, to pass to `app.connectMicroservice({ strategy })`. */
-export function createEventServer(kafka: Kafka, inbox: InboxRunner, options: MessagingOptions): KafkaEventServer {
+export function createEventServer(
+  kafka: Kafka,
+  inbox: InboxRunner,
+  options: MessagingOptions,
+): KafkaEventServer {
   return new KafkaEventServer({
     kafka,
     sharedTransaction: (eventIds, work) => inbox.inSharedTransaction(eventIds, work),
@@ -98,10 +116,18 @@ export function createEventServer(kafka: Kafka, inbox: InboxRunner, options: Mes
 
 function kafkaLogBridge(serviceName: string) {
   const logger = nestMessagingLogger(`kafkajs:${serviceName}`);
-  return (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => {
+  return (
+    level: 'error' | 'warn' | 'info' | 'debug',
+    message: string,
+    extra: Record<string, unknown>,
+  ) => {
     if (level === 'error') logger.error(message, extra);
     // The relay recreates its producer after any give-up, so a bounded retry cannot reuse a stale
     // sequence number; the warning kafkajs prints for it at every start is noise here.
-    else if (level === 'warn' && !message.startsWith('Limiting retries for the idempotent producer')) logger.warn(message, extra);
+    else if (
+      level === 'warn' &&
+      !message.startsWith('Limiting retries for the idempotent producer')
+    )
+      logger.warn(message, extra);
   };
 }

@@ -38,15 +38,21 @@ export interface RunningService {
  * Starts one CareLoop service: validated environment, migrations, HTTP on Fastify with the one
  * validation pipe, OpenAPI at /docs, the Kafka event consumer, graceful shutdown.
  */
-export async function bootstrapService<E extends ServiceEnvironment>(options: ServiceBootstrapOptions<E>): Promise<RunningService> {
+export async function bootstrapService<E extends ServiceEnvironment>(
+  options: ServiceBootstrapOptions<E>,
+): Promise<RunningService> {
   const environment = loadEnvironment(options.environmentClass);
   const app = await NestFactory.create<NestFastifyApplication>(
     {
       module: class ServiceRootModule {},
-      imports: [ServiceCoreModule.forRoot(options, environment), ...(options.features?.(environment) ?? [])],
+      imports: [
+        ServiceCoreModule.forRoot(options, environment),
+        ...(options.features?.(environment) ?? []),
+      ],
     },
     new FastifyAdapter({
-      genReqId: (request: IncomingMessage | Http2ServerRequest) => resolveCorrelationId(request as IncomingMessage),
+      genReqId: (request: IncomingMessage | Http2ServerRequest) =>
+        resolveCorrelationId(request as IncomingMessage),
       bodyLimit: options.bodyLimitBytes ?? 1_048_576,
       // The gateway sits in front; trusting it gives the client's address for audit and rate limits.
       trustProxy: true,
@@ -62,12 +68,23 @@ export async function bootstrapService<E extends ServiceEnvironment>(options: Se
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(`CareLoop ${options.name}`).setDescription(options.description).setVersion('1').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle(`CareLoop ${options.name}`)
+      .setDescription(options.description)
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   app.connectMicroservice(
-    { strategy: createEventServer(app.get<Kafka>(KAFKA), app.get(InboxRunner), app.get<MessagingOptions>(MESSAGING_OPTIONS)) },
+    {
+      strategy: createEventServer(
+        app.get<Kafka>(KAFKA),
+        app.get(InboxRunner),
+        app.get<MessagingOptions>(MESSAGING_OPTIONS),
+      ),
+    },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();

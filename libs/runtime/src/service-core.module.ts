@@ -1,6 +1,13 @@
 import type { ServiceEnvironment } from '@careloop/config';
 import { KAFKA, MessagingModule } from '@careloop/messaging';
-import { HealthModule, kafkaCheck, MetricsModule, ObservabilityModule, postgresCheck, redisCheck } from '@careloop/observability';
+import {
+  HealthModule,
+  kafkaCheck,
+  MetricsModule,
+  ObservabilityModule,
+  postgresCheck,
+  redisCheck,
+} from '@careloop/observability';
 import { PersistenceModule, REDIS, RedisModule } from '@careloop/persistence';
 import { SecurityModule } from '@careloop/security';
 import type { DynamicModule } from '@nestjs/common';
@@ -29,7 +36,10 @@ export class ServiceCoreModule {
     return {
       module: ServiceCoreModule,
       imports: [
-        ObservabilityModule.forRoot({ serviceName: definition.name, logLevel: environment.LOG_LEVEL }),
+        ObservabilityModule.forRoot({
+          serviceName: definition.name,
+          logLevel: environment.LOG_LEVEL,
+        }),
         MetricsModule.forRoot({ serviceName: definition.name }),
         PersistenceModule.forRoot({
           url: environment.DATABASE_URL,
@@ -48,8 +58,14 @@ export class ServiceCoreModule {
             sessionTimeoutMs: environment.KAFKA_SESSION_TIMEOUT_MS,
           },
         }),
-        HealthModule.forRoot({ checks: [postgresCheck(DataSource), redisCheck(REDIS), kafkaCheck(KAFKA)] }),
-        SecurityModule.forRoot({ jwksUrl: environment.AUTH_JWKS_URL, issuer: environment.AUTH_ISSUER, audience: environment.AUTH_AUDIENCE }),
+        HealthModule.forRoot({
+          checks: [postgresCheck(DataSource), redisCheck(REDIS), kafkaCheck(KAFKA)],
+        }),
+        SecurityModule.forRoot({
+          jwksUrl: environment.AUTH_JWKS_URL,
+          issuer: environment.AUTH_ISSUER,
+          audience: environment.AUTH_AUDIENCE,
+        }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 export default function globalSetup(): void {
   if (process.env['CARELOOP_INFRA_READY'] === '1') return;
   const root = join(__dirname, '..', '..', '..');
-  execFileSync('bash', [join(root, 'scripts/infra/infra.sh'), 'up'], { stdio: 'inherit', cwd: root });
+  execFileSync('bash', [join(root, 'scripts/infra/infra.sh'), 'up'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   process.env['CARELOOP_INFRA_READY'] = '1';
 }

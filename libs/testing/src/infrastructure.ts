@@ -4,7 +4,9 @@ import { Client } from 'pg';
 
 /** Addresses of the shared local infrastructure brought up by `npm run infra:up`. */
 export const testInfrastructure = {
-  adminDatabaseUrl: process.env['CARELOOP_TEST_ADMIN_DATABASE_URL'] ?? 'postgres://careloop_admin:careloop_admin@127.0.0.1:5432/postgres',
+  adminDatabaseUrl:
+    process.env['CARELOOP_TEST_ADMIN_DATABASE_URL'] ??
+    'postgres://careloop_admin:careloop_admin@127.0.0.1:5432/postgres',
   redisUrl: process.env['CARELOOP_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   kafkaBrokers: process.env['CARELOOP_TEST_KAFKA_BROKERS'] ?? '127.0.0.1:9092',
 };
@@ -69,7 +71,11 @@ export function testKafka(clientId = 'careloop-test'): Kafka {
  * Creates `<prefix><topic>` and its `.dlq` for each topic, so a test owns its topics on the shared
  * broker (auto-creation is off, as in production).
  */
-export async function createTestTopics(prefix: string, topics: readonly string[], partitions = 3): Promise<void> {
+export async function createTestTopics(
+  prefix: string,
+  topics: readonly string[],
+  partitions = 3,
+): Promise<void> {
   const admin = testKafka('careloop-test-admin').admin();
   await admin.connect();
   try {

@@ -2,9 +2,20 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ALL_EVENT_TYPES } from '@careloop/contracts';
 import type { TestDatabase } from '@careloop/testing';
-import { createTestDatabase, createTestTopics, testInfrastructure, uniqueSuffix } from '@careloop/testing';
+import {
+  createTestDatabase,
+  createTestTopics,
+  testInfrastructure,
+  uniqueSuffix,
+} from '@careloop/testing';
 import type { Environment, RunningApp } from '../../../scripts/local-stack';
-import { authEnvironment, repositoryRoot, startApp, stopApp, waitUntilReady } from '../../../scripts/local-stack';
+import {
+  authEnvironment,
+  repositoryRoot,
+  startApp,
+  stopApp,
+  waitUntilReady,
+} from '../../../scripts/local-stack';
 
 export const systemLogDirectory = join(repositoryRoot, '.cache/test-logs');
 
@@ -14,7 +25,11 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -58,8 +73,15 @@ export async function startService(
   return { app, url, environment };
 }
 
-export async function restartService(name: string, previous: ServiceUnderTest): Promise<ServiceUnderTest> {
-  const app = startApp(name, previous.environment, join(systemLogDirectory, previous.environment['KAFKA_TOPIC_PREFIX'] ?? ''));
+export async function restartService(
+  name: string,
+  previous: ServiceUnderTest,
+): Promise<ServiceUnderTest> {
+  const app = startApp(
+    name,
+    previous.environment,
+    join(systemLogDirectory, previous.environment['KAFKA_TOPIC_PREFIX'] ?? ''),
+  );
   if (!(await waitUntilReady(`${previous.url}/health/live`, 60_000, app.exited))) {
     throw new Error(`${name} did not restart; see ${app.logPath}`);
   }
@@ -67,7 +89,11 @@ export async function restartService(name: string, previous: ServiceUnderTest): 
 }
 
 /** Reads one counter or gauge from a service's /metrics, summing the series that match the labels. */
-export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metricValue(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let total = 0;
   for (const line of text.split('\n')) {
@@ -75,7 +101,8 @@ export async function metricValue(url: string, name: string, labels: Record<stri
     const match = /^([a-z_]+)(\{.*\})? ([0-9.eE+-]+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const series = match[2] ?? '';
-    if (Object.entries(labels).every(([key, value]) => series.includes(`${key}="${value}"`))) total += Number(match[3]);
+    if (Object.entries(labels).every(([key, value]) => series.includes(`${key}="${value}"`)))
+      total += Number(match[3]);
   }
   return total;
 }

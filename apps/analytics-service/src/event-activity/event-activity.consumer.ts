@@ -15,6 +15,8 @@ export class EventActivityConsumer {
 
   @EventPattern([...ALL_EVENT_TYPES])
   eventHappened(@Payload() event: CloudEvent<unknown>): Promise<HandlerOutcome> {
-    return this.inbox.once(event, 'event-activity', (manager) => this.activity.record(manager, event));
+    return this.inbox.once(event, 'event-activity', (manager) =>
+      this.activity.record(manager, event),
+    );
   }
 }

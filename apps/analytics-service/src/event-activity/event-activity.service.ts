@@ -16,7 +16,10 @@ export function activityDayOf(event: Pick<CloudEvent<unknown>, 'time'>): string 
 export class EventActivityService {
   constructor(private readonly activity: EventActivityRepository) {}
 
-  async record(manager: EntityManager, event: CloudEvent<unknown>): Promise<'processed' | 'skipped'> {
+  async record(
+    manager: EntityManager,
+    event: CloudEvent<unknown>,
+  ): Promise<'processed' | 'skipped'> {
     // Platform-level events (identity.*) belong to no tenant; the rollup is per org.
     if (!event.orgid) return 'skipped';
     await this.activity.increment(manager, event.orgid, event.type, activityDayOf(event));

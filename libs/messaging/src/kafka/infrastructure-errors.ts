@@ -7,7 +7,8 @@ import { isBrokerUnavailable } from './kafka-errors';
  */
 export function isInfrastructureUnavailable(error: unknown): boolean {
   if (isBrokerUnavailable(error)) return true;
-  const code = (error as { code?: unknown; driverError?: { code?: unknown } })?.code ??
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } })?.code ??
     (error as { driverError?: { code?: unknown } })?.driverError?.code;
   if (typeof code === 'string') {
     // 08xxx connection exceptions, 57P0x operator intervention/shutdown, 53300 too many connections.
@@ -15,5 +16,7 @@ export function isInfrastructureUnavailable(error: unknown): boolean {
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
   }
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
+    message,
+  );
 }

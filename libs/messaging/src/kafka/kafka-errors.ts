@@ -19,13 +19,23 @@ export function isBrokerUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     if (current instanceof Error && unavailableNames.has(current.name)) {
-      if (current.name !== 'KafkaJSNonRetriableError' && current.name !== 'KafkaJSNumberOfRetriesExceeded') return true;
+      if (
+        current.name !== 'KafkaJSNonRetriableError' &&
+        current.name !== 'KafkaJSNumberOfRetriesExceeded'
+      )
+        return true;
     }
     if (current instanceof KafkaJSError && current.retriable) return true;
-    if (current instanceof Error && /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection error|Closed connection/i.test(current.message)) {
+    if (
+      current instanceof Error &&
+      /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection error|Closed connection/i.test(
+        current.message,
+      )
+    ) {
       return true;
     }
-    current = (current as { cause?: unknown; originalError?: unknown }).cause ??
+    current =
+      (current as { cause?: unknown; originalError?: unknown }).cause ??
       (current as { originalError?: unknown }).originalError;
   }
   return false;

@@ -34,7 +34,11 @@ export interface StateChange {
 export class OutboxWriter {
   constructor(private readonly source: string) {}
 
-  async append<K extends EventType>(manager: EntityManager, type: K, input: AppendEventInput<K>): Promise<AppendedEvent> {
+  async append<K extends EventType>(
+    manager: EntityManager,
+    type: K,
+    input: AppendEventInput<K>,
+  ): Promise<AppendedEvent> {
     const row = this.outboxRow(type, input);
     await manager.query(
       `INSERT INTO outbox_message (event_id, topic, message_key, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
@@ -47,7 +51,11 @@ export class OutboxWriter {
    * Many events in one statement, inside the caller's transaction: what a batch (e.g. an intake of a
    * thousand appointments) uses, so its cost does not grow by a round trip per event.
    */
-  async appendMany<K extends EventType>(executor: SqlExecutor, type: K, inputs: readonly AppendEventInput<K>[]): Promise<AppendedEvent[]> {
+  async appendMany<K extends EventType>(
+    executor: SqlExecutor,
+    type: K,
+    inputs: readonly AppendEventInput<K>[],
+  ): Promise<AppendedEvent[]> {
     if (inputs.length === 0) return [];
     const rows = inputs.map((input) => this.outboxRow(type, input));
     const column = (index: number) => rows.map((row) => row[index]);
@@ -85,7 +93,19 @@ export class OutboxWriter {
   }
 
   private outboxRow<K extends EventType>(type: K, input: AppendEventInput<K>): unknown[] {
-    const event = buildEvent(type, { source: this.source, subject: input.subject, orgId: input.orgId, data: input.data, id: input.id });
-    return [event.id, type, input.subject, JSON.stringify(event), JSON.stringify(captureTraceHeaders())];
+    const event = buildEvent(type, {
+      source: this.source,
+      subject: input.subject,
+      orgId: input.orgId,
+      data: input.data,
+      id: input.id,
+    });
+    return [
+      event.id,
+      type,
+      input.subject,
+      JSON.stringify(event),
+      JSON.stringify(captureTraceHeaders()),
+    ];
   }
 }

@@ -11,7 +11,9 @@ export function captureTraceHeaders(): MessageHeaders {
 }
 
 /** Restores the producer's trace context from Kafka headers so the consumer's spans join its trace. */
-export function contextFromHeaders(headers: Record<string, Buffer | string | undefined | (Buffer | string)[]>): Context {
+export function contextFromHeaders(
+  headers: Record<string, Buffer | string | undefined | (Buffer | string)[]>,
+): Context {
   const carrier: MessageHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     const first = Array.isArray(value) ? value[0] : value;

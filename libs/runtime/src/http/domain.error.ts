@@ -1,4 +1,5 @@
-export type DomainErrorKind = 'not-found' | 'conflict' | 'rule-violation' | 'forbidden' | 'unauthorized' | 'too-many-requests';
+export type DomainErrorKind =
+  'not-found' | 'conflict' | 'rule-violation' | 'forbidden' | 'unauthorized' | 'too-many-requests';
 
 export interface FieldError {
   field: string;
