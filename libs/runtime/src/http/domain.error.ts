@@ -1,10 +1,8 @@
 export type DomainErrorKind =
   'not-found' | 'conflict' | 'rule-violation' | 'forbidden' | 'unauthorized' | 'too-many-requests';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError } from '@careloop/contracts';
+import type { FieldError } from '@careloop/contracts';
 
 /**
  * Services throw these, never HttpException: the domain says what went wrong and one filter decides

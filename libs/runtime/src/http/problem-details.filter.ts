@@ -1,18 +1,10 @@
+import type { ProblemDetails } from '@careloop/contracts';
+import { PROBLEM_JSON_CONTENT_TYPE } from '@careloop/contracts';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, statusOfDomainError } from './domain.error';
 import { RequestValidationError } from './validation.pipe';
-
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  correlationId?: string;
-  errors?: { field: string; message: string }[];
-}
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -51,11 +43,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     void reply
       .status(problem.status)
-      .header('content-type', 'application/problem+json')
+      .header('content-type', PROBLEM_JSON_CONTENT_TYPE)
       .send(problem);
   }
 
-  private toProblem(exception: unknown): ProblemBody {
+  private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof RequestValidationError) {
       return {
         type: 'about:blank#validation',
