@@ -298,7 +298,7 @@ describe('the careloop Helm chart', () => {
         expect(matches(pdb.spec.selector.matchLabels, podLabels)).toBe(true);
         expect(matches(policy.spec.podSelector.matchLabels, podLabels)).toBe(true);
         expect(pod.serviceAccountName).toBe(name);
-        expect(container.command).toEqual(['node', `dist/apps/${name}/main.js`]);
+        expect(container.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
         expect(container.envFrom).toEqual([{ configMapRef: { name: `${name}-config` } }]);
         // The HPA owns the replica count: a Deployment that also sets it would fight it on every upgrade.
         expect(deployment.spec.replicas).toBeUndefined();

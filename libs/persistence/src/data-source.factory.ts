@@ -41,8 +41,25 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
   });
 }
 
-/** Applies pending migrations; returns the names applied (empty when the schema is current). */
+/** One advisory-lock key for "migrating this database"; each service has its own database. */
+const MIGRATION_LOCK_KEY = 7_320_419_001;
+
+/**
+ * Applies pending migrations; returns the names applied (empty when the schema is current).
+ * Replicas starting together serialise on a session advisory lock: TypeORM itself takes none, and two
+ * pods running the same DDL at once would make one of them crash.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((migration) => migration.name);
+  const lockHolder = dataSource.createQueryRunner();
+  await lockHolder.connect();
+  try {
+    await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await lockHolder
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
+    await lockHolder.release();
+  }
 }
