@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -18,6 +19,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import type { ValidationArguments } from 'class-validator';
+import { ValidateBy } from 'class-validator';
 import {
   IsIanaTimeZone,
   IsLanguageTag,
@@ -29,6 +32,31 @@ import { DELIVERY_CHANNELS, FieldLimits, ORG_ROLES } from './event-values';
 
 const clockTime = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+/** Most alert recipients an organization may list: alerts are for a few named people, not a list. */
+export const MAX_ALERT_RECIPIENTS = 20;
+
+/** The array holds the value of `property` (languages must hold the default language). */
+function IncludesPropertyValue(property: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'includesPropertyValue',
+    constraints: [property],
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const other = (args?.object as Record<string, unknown> | undefined)?.[property];
+        // Shapes are checked by the fields' own validators; only judge an array against a string.
+        if (!Array.isArray(value) || typeof other !== 'string') return true;
+        return value.includes(other);
+      },
+      defaultMessage: () => `$property must include the value of ${property}`,
+    },
+  });
+}
+
+/** Emails compared without case: two spellings of one address are one recipient. */
+function caseInsensitive(value: unknown): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
 /** No message goes out between start and end (local time of the appointment); equal means none. */
 export class QuietHoursV1 {
   @Matches(clockTime, { message: 'start must be a 24-hour time HH:mm' })
@@ -36,6 +64,21 @@ export class QuietHoursV1 {
 
   @Matches(clockTime, { message: 'end must be a 24-hour time HH:mm' })
   end!: string;
+}
+
+/** How invitations and the respondent pages look for this organization. */
+export class BrandingV1 {
+  @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'primaryColor must be a hex color #rrggbb' })
+  primaryColor!: string;
+
+  /** Served to patients' browsers, so only https. */
+  @IsOptionalField()
+  @IsUrl(
+    { require_protocol: true, protocols: ['https'] },
+    { message: 'logoUrl must be an https URL' },
+  )
+  @MaxLength(2_048)
+  logoUrl?: string;
 }
 
 export class ReminderSettingsV1 {
@@ -57,6 +100,15 @@ export class OrgSettingsV1 {
 
   @IsLanguageTag()
   defaultLanguage!: string;
+
+  /** Languages surveys and messages are offered in; holds defaultLanguage. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsLanguageTag({ each: true })
+  @IncludesPropertyValue('defaultLanguage')
+  languages!: string[];
 
   /** Delay between the end of an appointment and the invitation. */
   @IsInt()
@@ -85,6 +137,29 @@ export class OrgSettingsV1 {
   @ArrayUnique()
   @IsIn(DELIVERY_CHANNELS, { each: true })
   enabledChannels!: DeliveryChannel[];
+
+  /** A patient surveyed within this many days is not surveyed again (0: no suppression). */
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  resurveySuppressionDays!: number;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => BrandingV1)
+  branding!: BrandingV1;
+
+  /** Staff emailed when a feedback alert is raised. */
+  @IsArray()
+  @ArrayMaxSize(MAX_ALERT_RECIPIENTS)
+  @ArrayUnique(caseInsensitive)
+  @IsEmail({}, { each: true })
+  @MaxLength(FieldLimits.email, { each: true })
+  alertRecipients!: string[];
+
+  /** Staff of this organization must log in with a second factor (enforced by auth-service). */
+  @IsBoolean()
+  mfaRequired!: boolean;
 
   /** Display name in invitations ("Clinique du Parc"); the org's name when absent. */
   @IsOptionalField()

@@ -15,11 +15,16 @@ const membershipId = '11111111-2222-4333-8444-555555555570';
 const settings = {
   timezone: 'Europe/Paris',
   defaultLanguage: 'fr',
+  languages: ['fr', 'en'],
   invitationDelayMinutes: 120,
   quietHours: { start: '21:00', end: '08:00' },
   reminder: { enabled: true, afterHours: 48 },
   sessionLifetimeHours: 168,
   enabledChannels: ['email' as const, 'sms' as const],
+  resurveySuppressionDays: 30,
+  branding: { primaryColor: '#0b6e4f', logoUrl: 'https://cdn.clinic.example.org/logo.png' },
+  alertRecipients: ['quality@clinic.example.org'],
+  mfaRequired: false,
 };
 
 export const sampleEventData: { [K in EventType]: EventPayloadMap[K] } = {
