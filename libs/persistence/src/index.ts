@@ -1,4 +1,5 @@
 export * from './data-source.factory';
 export * from './tenant-scope';
+export * from './tenant-transactions';
 export * from './persistence.module';
 export * from './redis.module';

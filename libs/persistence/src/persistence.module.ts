@@ -3,10 +3,11 @@ import { Global, Inject, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ServiceDataSourceOptions } from './data-source.factory';
 import { createServiceDataSource } from './data-source.factory';
+import { TenantTransactions } from './tenant-transactions';
 
 const OPTIONS = Symbol('PersistenceOptions');
 
-/** Provides the service's one `DataSource` (inject the class itself), initialised before use. */
+/** Provides the service's one `DataSource` (inject the class itself), initialised before use, and `TenantTransactions`. */
 @Global()
 @Module({})
 export class PersistenceModule implements OnApplicationShutdown {
@@ -23,8 +24,9 @@ export class PersistenceModule implements OnApplicationShutdown {
           useFactory: async (resolved: ServiceDataSourceOptions) =>
             createServiceDataSource(resolved).initialize(),
         },
+        TenantTransactions,
       ],
-      exports: [DataSource],
+      exports: [DataSource, TenantTransactions],
     };
   }
 

@@ -39,10 +39,10 @@ describe('runMigrations', () => {
       const applied = await Promise.all(replicas.map((replica) => runMigrations(replica)));
 
       expect(applied.flat()).toEqual(['CreatePatientNotes1700000000001']);
-      const [{ count }] = await replicas[0]!.query<{ count: number }[]>(
+      const rows = await replicas[0]!.query<{ count: number }[]>(
         'SELECT count(*)::int AS count FROM schema_migrations',
       );
-      expect(count).toBe(1);
+      expect(rows).toEqual([{ count: 1 }]);
     } finally {
       await Promise.all(replicas.map((replica) => replica.destroy()));
     }

@@ -4,14 +4,18 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Principal } from './authorization/principal';
 import { IntegrationScope, OrgRole } from './authorization/roles';
+import type { AuthenticatedCaller } from './authorization/principal';
 import {
+  CurrentIdentity,
   CurrentPrincipal,
   Public,
   RequireScopes,
   Roles,
+  WithoutOrganization,
 } from './authorization/security.decorators';
 import { AuthenticationRequiredException } from './authorization/security.exceptions';
 import { SecurityModule } from './security.module';
+import { RequestContext } from './tenancy/request.context';
 import { TenantContext } from './tenancy/tenant.context';
 import { jose } from './tokens/jose.loader';
 import { JwtVerifier } from './tokens/jwt.verifier';
@@ -58,8 +62,25 @@ class SpecController {
   }
 
   @Get('orgs/:orgId/settings')
-  settings(@Param('orgId') orgId: string): { orgId: string } {
-    return { orgId };
+  async settings(@Param('orgId') orgId: string): Promise<{ orgId: string; tenant: string }> {
+    await Promise.resolve();
+    return { orgId, tenant: TenantContext.requireOrgId() };
+  }
+
+  @WithoutOrganization()
+  @Get('invitations/accept')
+  accept(@CurrentIdentity() caller: AuthenticatedCaller): AuthenticatedCaller {
+    return caller;
+  }
+
+  @Get('origin')
+  origin(): { sourceIp?: string; correlationId?: string; userId?: string } {
+    const origin = RequestContext.current();
+    return {
+      ...(origin?.sourceIp ? { sourceIp: origin.sourceIp } : {}),
+      ...(origin?.correlationId ? { correlationId: origin.correlationId } : {}),
+      ...(origin?.caller?.userId ? { userId: origin.caller.userId } : {}),
+    };
   }
 }
 
@@ -112,6 +133,7 @@ describe(SecurityModule.name, () => {
   }
 
   const staff = (roles: string[], org = 'org-1'): Record<string, unknown> => ({ org, roles });
+  const noOrg: Record<string, unknown> = { roles: [] };
   const client = (scope: string): Record<string, unknown> => ({
     org: 'org-1',
     client_id: 'client-1',
@@ -173,10 +195,41 @@ describe(SecurityModule.name, () => {
         staff(['platform_admin']),
         200,
       ],
+      ['a user without an organization on an org route', '/orgs/org-1/settings', noOrg, 403],
+      ['a user without an organization on a plain route', '/me', noOrg, 403],
+      ['a user without an organization on a role route', '/surveys', noOrg, 403],
+      ['a user without an organization where none is needed', '/invitations/accept', noOrg, 200],
+      ['a member where no organization is needed', '/invitations/accept', staff(['viewer']), 200],
     ])('should answer %s with %i', async (_case, url, claims, status) => {
       const sut = await call(url, claims);
       expect(sut.status).toBe(status);
       if (status === 403) expect(sut.body).toMatchObject({ title: 'Forbidden', status: 403 });
+    });
+
+    it('should make the addressed organization the tenant of a platform admin without one', async () => {
+      const sut = await call('/orgs/org-7/settings', { roles: ['platform_admin'] });
+      expect(sut).toMatchObject({ status: 200, body: { orgId: 'org-7', tenant: 'org-7' } });
+    });
+
+    it('should give an organization-less caller to @CurrentIdentity()', async () => {
+      const sut = await call('/invitations/accept', { ...noOrg, sub: 'invitee-1' });
+      expect(sut.body).toEqual({ userId: 'invitee-1', roles: [], scopes: [] });
+    });
+  });
+
+  describe('request context', () => {
+    it('should carry the source address, correlation id and caller to the handler', async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/origin',
+        remoteAddress: '203.0.113.9',
+        headers: { authorization: `Bearer ${await sign(staff(['viewer']))}` },
+      });
+      expect(response.json()).toEqual({
+        sourceIp: '203.0.113.9',
+        correlationId: expect.any(String) as string,
+        userId: 'user-1',
+      });
     });
   });
 });

@@ -4,8 +4,8 @@ import { Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { InvalidAccessTokenError } from '../tokens/invalid-access-token.error';
 import { JwtVerifier } from '../tokens/jwt.verifier';
-import { principalFromClaims } from './principal';
-import { attachPrincipal } from './request-principal';
+import { callerFromClaims } from './principal';
+import { attachCaller } from './request-principal';
 import { IS_PUBLIC_KEY } from './security.decorators';
 import {
   AuthenticationRequiredException,
@@ -28,7 +28,7 @@ export function bearerTokenOf(authorization: string | undefined): string | undef
 
 /**
  * Global guard: every HTTP route needs a valid access token unless marked `@Public()`. The
- * verified principal is attached to the request for `RolesGuard`, `@CurrentPrincipal()` and the
+ * verified caller is attached to the request for `RolesGuard`, `@CurrentPrincipal()` and the
  * tenant context. Kafka handlers of the hybrid app pass: their trust comes from the broker ACLs
  * and the envelope's org, not from a user token.
  */
@@ -59,7 +59,7 @@ export class AccessTokenGuard implements CanActivate {
       throw new AuthenticationRequiredException();
     }
     try {
-      attachPrincipal(request, principalFromClaims(await this.verifier.verify(token)));
+      attachCaller(request, callerFromClaims(await this.verifier.verify(token)));
       return true;
     } catch (error) {
       if (!(error instanceof InvalidAccessTokenError)) throw error;

@@ -1,15 +1,22 @@
-import type { Principal } from './principal';
+import type { AuthenticatedCaller, Principal } from './principal';
+import { hasOrganization } from './principal';
 
 /**
- * The principal of each in-flight request, keyed by the request object the guard saw. A WeakMap
+ * The caller of each in-flight request, keyed by the request object the guard saw. A WeakMap
  * instead of a property on the request: typed, invisible to serializers, gone with the request.
  */
-const principals = new WeakMap<object, Principal>();
+const callers = new WeakMap<object, AuthenticatedCaller>();
 
-export function attachPrincipal(request: object, principal: Principal): void {
-  principals.set(request, principal);
+export function attachCaller(request: object, caller: AuthenticatedCaller): void {
+  callers.set(request, caller);
 }
 
+export function callerOfRequest(request: object): AuthenticatedCaller | undefined {
+  return callers.get(request);
+}
+
+/** The caller when it acts in an organization; undefined for anonymous and organization-less callers. */
 export function principalOfRequest(request: object): Principal | undefined {
-  return principals.get(request);
+  const caller = callers.get(request);
+  return caller && hasOrganization(caller) ? caller : undefined;
 }

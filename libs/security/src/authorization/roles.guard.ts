@@ -2,10 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { isPlatformAdmin } from './principal';
-import type { Principal } from './principal';
-import { principalOfRequest } from './request-principal';
+import type { AuthenticatedCaller } from './principal';
+import { attachCaller, callerOfRequest } from './request-principal';
 import type { Role } from './roles';
-import { IS_PUBLIC_KEY, ROLES_KEY, SCOPES_KEY } from './security.decorators';
+import {
+  IS_PUBLIC_KEY,
+  NO_ORGANIZATION_DETAIL,
+  ROLES_KEY,
+  SCOPES_KEY,
+  WITHOUT_ORGANIZATION_KEY,
+} from './security.decorators';
 import { AccessDeniedException, AuthenticationRequiredException } from './security.exceptions';
 
 interface RequestWithParams {
@@ -26,7 +32,10 @@ export interface AccessRequirements {
  *   clients (scopes) would otherwise admit neither, since user tokens carry no scopes and client
  *   tokens no roles.
  */
-export function isAllowed(principal: Principal, requirements: AccessRequirements): boolean {
+export function isAllowed(
+  principal: AuthenticatedCaller,
+  requirements: AccessRequirements,
+): boolean {
   const { roles, scopes } = requirements;
   if (!roles && !scopes) return true;
   if (roles && (isPlatformAdmin(principal) || roles.some((role) => principal.roles.includes(role))))
@@ -37,7 +46,9 @@ export function isAllowed(principal: Principal, requirements: AccessRequirements
 /**
  * Global guard after `AccessTokenGuard`: applies `@Roles()` / `@RequireScopes()`, and refuses a
  * route that names an organization (`:orgId`) other than the token's active one, because the
- * token's roles hold in that organization only (platform admins excepted).
+ * token's roles hold in that organization only. A platform admin may address any organization,
+ * which then becomes the request's tenant. A caller without an organization passes only
+ * `@WithoutOrganization()` routes.
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
@@ -49,12 +60,21 @@ export class RolesGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<RequestWithParams>();
-    const principal = principalOfRequest(request);
-    if (!principal) throw new AuthenticationRequiredException();
+    const caller = callerOfRequest(request);
+    if (!caller) throw new AuthenticationRequiredException();
 
     const pathOrgId = request.params?.['orgId'];
-    if (pathOrgId !== undefined && pathOrgId !== principal.orgId && !isPlatformAdmin(principal)) {
-      throw new AccessDeniedException('The access token is not for this organization');
+    if (pathOrgId !== undefined && pathOrgId !== caller.orgId) {
+      if (!isPlatformAdmin(caller)) {
+        throw new AccessDeniedException('The access token is not for this organization');
+      }
+      attachCaller(request, { ...caller, orgId: pathOrgId });
+    } else if (caller.orgId === undefined) {
+      const withoutOrganization = this.reflector.getAllAndOverride<boolean | undefined>(
+        WITHOUT_ORGANIZATION_KEY,
+        targets,
+      );
+      if (!withoutOrganization) throw new AccessDeniedException(NO_ORGANIZATION_DETAIL);
     }
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
@@ -63,7 +83,7 @@ export class RolesGuard implements CanActivate {
       ...(roles ? { roles } : {}),
       ...(scopes ? { scopes } : {}),
     };
-    if (!isAllowed(principal, requirements)) throw new AccessDeniedException();
+    if (!isAllowed(caller, requirements)) throw new AccessDeniedException();
     return true;
   }
 }

@@ -3,13 +3,14 @@ import { InvalidAccessTokenError } from './invalid-access-token.error';
 
 /**
  * What CareLoop reads from a verified access token. Issued by auth-service:
- * `sub` (user id, or the client id for client credentials), `org` (the active organization),
+ * `sub` (user id, or the client id for client credentials), `org` (the active organization; absent
+ * for a user who belongs to no organization yet, e.g. an invitee who signed up to accept),
  * `roles` (in that organization), `scope` (space-separated, RFC 9068) or `scopes` (array) for
  * integration clients, `client_id` for client-credentials tokens.
  */
 export interface AccessTokenClaims {
   sub: string;
-  org: string;
+  org?: string;
   roles: string[];
   scopes?: string[];
   clientId?: string;
@@ -44,11 +45,8 @@ export function readAccessTokenClaims(payload: JWTPayload): AccessTokenClaims {
   const roles = payload['roles'] ?? [];
   if (!isStringArray(roles))
     throw new InvalidAccessTokenError('invalid_claims', 'claim roles is not a string array');
-  const claims: AccessTokenClaims = {
-    sub: nonEmptyString(payload, 'sub'),
-    org: nonEmptyString(payload, 'org'),
-    roles,
-  };
+  const claims: AccessTokenClaims = { sub: nonEmptyString(payload, 'sub'), roles };
+  if (payload['org'] !== undefined) claims.org = nonEmptyString(payload, 'org');
   const scopes = scopesOf(payload);
   if (scopes !== undefined) claims.scopes = scopes;
   if (payload['client_id'] !== undefined) claims.clientId = nonEmptyString(payload, 'client_id');

@@ -84,6 +84,13 @@ describe(JwtVerifier.name, () => {
     });
   });
 
+  it('should accept a token without an org, for a user who belongs to none yet', async () => {
+    await expect(sut.verify(await token({ payload: { org: undefined } }))).resolves.toEqual({
+      sub: 'user-1',
+      roles: ['org_admin'],
+    });
+  });
+
   it('should read integration client claims (client_id, space-separated scope)', async () => {
     const jwt = await token({
       payload: { roles: undefined, client_id: 'client-9', scope: 'appointments:write other' },
@@ -134,7 +141,7 @@ describe(JwtVerifier.name, () => {
       'unknown_key',
     ],
     ['without a kid', () => ({ kid: null }), 'malformed'],
-    ['without an org', () => ({ payload: { org: undefined } }), 'invalid_claims'],
+    ['with an empty org', () => ({ payload: { org: '' } }), 'invalid_claims'],
     ['with roles that are not strings', () => ({ payload: { roles: [1] } }), 'invalid_claims'],
   ])('should reject a token %s', async (_case, overrides, reason) => {
     expect(await reasonFor(await token(overrides()))).toBe(reason);
