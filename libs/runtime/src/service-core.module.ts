@@ -1,3 +1,4 @@
+import { AuditModule } from '@careloop/audit';
 import type { ServiceEnvironment } from '@careloop/config';
 import { KAFKA, MessagingModule } from '@careloop/messaging';
 import {
@@ -27,7 +28,7 @@ export interface ServiceDefinition {
 
 /**
  * What every CareLoop service has, wired once: JSON logs, metrics, health, its database, Redis,
- * the outbox/inbox runtime and one error format. A service's AppModule imports this and adds
+ * the outbox/inbox runtime, the audit trail and one error format. A service's AppModule imports this and adds
  * its feature modules.
  */
 @Module({})
@@ -58,6 +59,7 @@ export class ServiceCoreModule {
             sessionTimeoutMs: environment.KAFKA_SESSION_TIMEOUT_MS,
           },
         }),
+        AuditModule.forRoot({ serviceName: definition.name }),
         HealthModule.forRoot({
           checks: [postgresCheck(DataSource), redisCheck(REDIS), kafkaCheck(KAFKA)],
         }),
