@@ -39,7 +39,8 @@ module.exports = {
     {
       ...common,
       displayName: 'system',
-      testMatch: ['<rootDir>/test/**/*.system-spec.ts'],
+      // End-to-end specs (`*.e2e-spec.ts`) run the whole mesh behind the gateway, as system specs do.
+      testMatch: ['<rootDir>/test/**/*.{system,e2e}-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
     },
   ],

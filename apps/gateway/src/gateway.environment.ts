@@ -63,6 +63,14 @@ export class GatewayEnvironment {
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   GATEWAY_JWKS_URL?: string;
 
+  /** Prefix of the rate-limit counters in Redis: gateways sharing one Redis but not one budget differ here. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_-]{1,100}$/, {
+    message:
+      'GATEWAY_RATE_LIMIT_KEY_PREFIX must be 1-100 letters, digits, colons, dashes or underscores',
+  })
+  GATEWAY_RATE_LIMIT_KEY_PREFIX: string = 'careloop:gateway:ratelimit';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 }

@@ -17,6 +17,7 @@ async function bootstrap(): Promise<void> {
     redisUrl: environment.REDIS_URL,
     upstreamHostOverride: environment.GATEWAY_UPSTREAM_HOST_OVERRIDE,
     jwksUrl: environment.GATEWAY_JWKS_URL,
+    rateLimitKeyPrefix: environment.GATEWAY_RATE_LIMIT_KEY_PREFIX,
     logLevel: environment.LOG_LEVEL,
   });
 
