@@ -75,16 +75,23 @@ export class AppointmentDetailsV1 {
   @Length(1, FieldLimits.label)
   provider?: string;
 
+  /** Absent when the clinic's system reports only the end (HL7 v2 ADT^A03 often leaves PV1-44 empty). */
+  @IsOptionalField()
   @IsRfc3339DateTime()
-  startedAt!: string;
+  startedAt?: string;
 
   @IsRfc3339DateTime()
   @IsNotBefore('startedAt')
   endedAt!: string;
 
-  /** Where the appointment took place; quiet hours and send times are computed in it. */
+  /**
+   * Where the appointment took place; quiet hours and send times are computed in it. Absent when the
+   * source names none (FHIR and HL7 v2 carry UTC offsets, not zone names): consumers then use the
+   * organization's time zone (org settings).
+   */
+  @IsOptionalField()
   @IsIanaTimeZone()
-  timezone!: string;
+  timezone?: string;
 }
 
 /** `appointment.completed` v1: the first event; from a clinic's system or feedback-service's intake. */
