@@ -49,11 +49,14 @@ export const authEnvironment: Environment = {
   AUTH_AUDIENCE: 'careloop-api',
 };
 
+/** The gateway verifies tokens at the edge, as Kong does, against the same keys as the services. */
 export function gatewayEnvironment(overrides: Environment = {}): Environment {
   return {
     PORT: String(localStack.gateway.port),
     REDIS_URL: localStack.redis,
     GATEWAY_UPSTREAM_HOST_OVERRIDE: '*=127.0.0.1',
+    GATEWAY_JWKS_URL: authEnvironment['AUTH_JWKS_URL']!,
+    DECK_CARELOOP_JWT_ISSUER: authEnvironment['AUTH_ISSUER']!,
     LOG_LEVEL: 'info',
     ...overrides,
   };

@@ -3,8 +3,9 @@ import type { TestDatabase } from '@careloop/testing';
 import { createTestDatabase, testInfrastructure, uniqueSuffix } from '@careloop/testing';
 import type { Environment, RunningApp } from '../../../scripts/local-stack';
 import {
+  gatewayEnvironment,
   localStack,
-  repositoryRoot,
+  serviceEnvironment,
   startApp,
   stopApp,
   waitUntilReady,
@@ -62,19 +63,20 @@ export async function startCareLoopStack(
 
   try {
     for (const service of planned) {
-      const environment: Environment = {
-        PORT: String(service.port),
-        DATABASE_URL: service.database.url,
-        REDIS_URL: testInfrastructure.redisUrl,
-        KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
-        KAFKA_TOPIC_PREFIX: topicPrefix,
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        AUTH_JWKS_URL: jwksUrl,
-        AUTH_ISSUER: stackIssuer,
-        AUTH_AUDIENCE: stackAudience,
-        LOG_LEVEL: 'info',
-        ...options.environment?.[service.name],
-      };
+      const environment: Environment = serviceEnvironment(
+        { name: service.name, port: service.port, database: service.database.name },
+        {
+          DATABASE_URL: service.database.url,
+          REDIS_URL: testInfrastructure.redisUrl,
+          KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
+          KAFKA_TOPIC_PREFIX: topicPrefix,
+          KAFKA_SESSION_TIMEOUT_MS: '6000',
+          AUTH_JWKS_URL: jwksUrl,
+          AUTH_ISSUER: stackIssuer,
+          AUTH_AUDIENCE: stackAudience,
+          ...options.environment?.[service.name],
+        },
+      );
       const app = startApp(service.name, environment, logDirectory);
       started.push(app);
       services[service.name] = {
@@ -88,18 +90,17 @@ export async function startCareLoopStack(
     const gatewayPort = await freePort();
     const gateway = startApp(
       localStack.gateway.name,
-      {
+      gatewayEnvironment({
         PORT: String(gatewayPort),
         REDIS_URL: testInfrastructure.redisUrl,
-        KONG_CONFIG_PATH: join(repositoryRoot, 'deploy/kong/kong.yml'),
         GATEWAY_UPSTREAM_HOST_OVERRIDE: planned
           .map((service) => `${service.name}=127.0.0.1:${service.port}`)
           .join(','),
         GATEWAY_JWKS_URL: jwksUrl,
+        DECK_CARELOOP_JWT_ISSUER: stackIssuer,
         GATEWAY_RATE_LIMIT_KEY_PREFIX: `careloop:test:${uniqueSuffix()}`,
-        LOG_LEVEL: 'info',
         ...options.environment?.['gateway'],
-      },
+      }),
       logDirectory,
     );
     started.push(gateway);
