@@ -37,10 +37,20 @@ export function serviceEnvironment(
     REDIS_URL: localStack.redis,
     KAFKA_BROKERS: localStack.kafka,
     ...authEnvironment,
+    ...(service.name === 'auth-service' ? authServiceSecrets : {}),
     LOG_LEVEL: 'info',
     ...overrides,
   };
 }
+
+/**
+ * auth-service's key-encryption key for its signing keys at rest. A fixed value for the local
+ * stack only (its database is local too); real deployments take it from a secret store.
+ */
+export const authServiceSecrets: Environment = {
+  AUTH_KEY_ENCRYPTION_KEYS: 'local1:bG9jYWwtb25seS1rZXktZW5jcnlwdGlvbi1rZXkhISE=',
+  AUTH_KEY_ENCRYPTION_ACTIVE_KEY_ID: 'local1',
+};
 
 /** Where services find auth-service's signing keys, and the issuer and audience it stamps. */
 export const authEnvironment: Environment = {

@@ -1,4 +1,5 @@
 import { MessagingTables1732360000000 } from '@careloop/messaging';
+import { IdentitiesAndSessions1732370000001 } from './1732370000001-identities-and-sessions';
 
 /** Applied in order at start; never edited once released. */
-export const migrations = [MessagingTables1732360000000];
+export const migrations = [MessagingTables1732360000000, IdentitiesAndSessions1732370000001];

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { ALL_EVENT_TYPES } from '@careloop/contracts';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestDatabase } from '@careloop/testing';
+import {
+  createTestDatabase,
+  createTestTopics,
+  deleteTestTopics,
+  testInfrastructure,
+  uniqueSuffix,
+} from '@careloop/testing';
+
+const repositoryRoot = join(__dirname, '../../../..');
+
+interface RunningApp {
+  child: ChildProcess;
+  logPath: string;
+  exited: Promise<unknown>;
+}
+
+/** `apps/auth-service/src/main.ts` compiled on the fly by SWC, as `npm start` runs it. */
+function startApp(environment: Record<string, string>, logDirectory: string): RunningApp {
+  mkdirSync(logDirectory, { recursive: true });
+  const logPath = join(logDirectory, 'auth-service.log');
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(repositoryRoot, 'apps/auth-service/src/main.ts')],
+    {
+      cwd: repositoryRoot,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '',
+        TZ: 'UTC',
+        SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
+        ...environment,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return { child, logPath, exited };
+}
+
+async function stopApp(app: RunningApp): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  app.child.kill('SIGTERM');
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), 15_000);
+  await app.exited;
+  clearTimeout(timer);
+}
+
+async function waitUntilReady(
+  url: string,
+  timeoutMs: number,
+  exited: Promise<unknown>,
+): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface AuthTestApp {
+  process: RunningApp;
+  url: string;
+  database: TestDatabase;
+  topicPrefix: string;
+  issuer: string;
+  audience: string;
+  close(): Promise<void>;
+}
+
+/**
+ * auth-service as a real process (as `npm start` runs it) on a free port, with its own database,
+ * topic prefix and key-encryption key: isolated from every other test file running in parallel.
+ * A process rather than in Jest: the service's ES-module dependencies load in Node, not in Jest.
+ */
+export async function startAuthService(
+  overrides: Record<string, string> = {},
+): Promise<AuthTestApp> {
+  const database = await createTestDatabase('auth');
+  const topicPrefix = `auth${uniqueSuffix()}.`;
+  await createTestTopics(topicPrefix, ALL_EVENT_TYPES, 1);
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}/api/auth`;
+  const environment: Record<string, string> = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    REDIS_URL: testInfrastructure.redisUrl,
+    KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+    AUTH_ISSUER: issuer,
+    AUTH_AUDIENCE: 'careloop-api',
+    AUTH_KEY_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
+    AUTH_KEY_ENCRYPTION_ACTIVE_KEY_ID: 'test1',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const logDirectory = join(repositoryRoot, '.cache/test-logs', topicPrefix);
+  const running = startApp(environment, logDirectory);
+  if (!(await waitUntilReady(`${url}/health/live`, 90_000, running.exited))) {
+    await stopApp(running);
+    throw new Error(`auth-service did not start; see ${running.logPath}`);
+  }
+  return {
+    process: running,
+    url,
+    database,
+    topicPrefix,
+    issuer,
+    audience: 'careloop-api',
+    async close() {
+      await stopApp(running);
+      await database.drop();
+      await deleteTestTopics(topicPrefix).catch(() => undefined);
+    },
+  };
+}
+
+export interface HttpAnswer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function call<T = Record<string, unknown>>(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer<T>> {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(body !== undefined && typeof body !== 'string'
+        ? { 'content-type': 'application/json' }
+        : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : {}) as T,
+    headers: response.headers,
+  };
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: string;
+  expiresIn: number;
+  userId: string;
+  orgId: string | null;
+}
+
+export function uniqueEmail(label: string): string {
+  return `${label}-${uniqueSuffix()}@clinic.example`;
+}
+
+export const goodPassword = 'violet-harbour-lantern-42';
