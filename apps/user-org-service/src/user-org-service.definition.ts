@@ -1,11 +1,14 @@
-import { ServiceEnvironment } from '@careloop/config';
 import type { ServiceBootstrapOptions } from '@careloop/runtime';
+import { MembershipsModule } from './memberships/memberships.module';
 import { migrations } from './migrations';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { UserOrgEnvironment } from './user-org.environment';
 
-export const userOrgService: ServiceBootstrapOptions<ServiceEnvironment> = {
+export const userOrgService: ServiceBootstrapOptions<UserOrgEnvironment> = {
   name: 'user-org-service',
   description:
     'Organizations, settings, sites, providers, memberships, invitations and the audit trail',
-  environmentClass: ServiceEnvironment,
+  environmentClass: UserOrgEnvironment,
   migrations,
+  features: () => [OrganizationsModule, MembershipsModule],
 };

@@ -1,4 +1,5 @@
 import { MessagingTables1732360000000 } from '@careloop/messaging';
+import { OrganizationsAndIdentities1732380000001 } from './1732380000001-organizations-and-identities';
 
 /** Applied in order at start; never edited once released. */
-export const migrations = [MessagingTables1732360000000];
+export const migrations = [MessagingTables1732360000000, OrganizationsAndIdentities1732380000001];
