@@ -108,9 +108,12 @@ export class IdentitiesRepository {
     id: string,
     timeStep: number,
   ): Promise<boolean> {
+    // In a CTE so the answer is rows: TypeORM answers a bare UPDATE with [rows, count].
     const rows: unknown[] = await manager.query(
-      `UPDATE identity SET totp_last_time_step = $2
-        WHERE id = $1 AND (totp_last_time_step IS NULL OR totp_last_time_step < $2) RETURNING id`,
+      `WITH advanced AS (
+         UPDATE identity SET totp_last_time_step = $2
+          WHERE id = $1 AND (totp_last_time_step IS NULL OR totp_last_time_step < $2) RETURNING id)
+       SELECT id FROM advanced`,
       [id, timeStep],
     );
     return rows.length > 0;

@@ -22,9 +22,12 @@ export class MfaRepository {
     identityId: string,
     hash: Buffer,
   ): Promise<boolean> {
+    // In a CTE so the answer is rows: TypeORM answers a bare UPDATE with [rows, count].
     const rows: unknown[] = await manager.query(
-      `UPDATE recovery_code SET used_at = now()
-        WHERE identity_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING identity_id`,
+      `WITH spent AS (
+         UPDATE recovery_code SET used_at = now()
+          WHERE identity_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING identity_id)
+       SELECT identity_id FROM spent`,
       [identityId, hash],
     );
     return rows.length > 0;

@@ -97,11 +97,14 @@ export class RefreshTokensRepository {
     hash: Buffer,
     identityId: string,
   ): Promise<boolean> {
+    // In a CTE so the answer is rows: TypeORM answers a bare UPDATE with [rows, count].
     const rows: unknown[] = await manager.query(
-      `UPDATE refresh_family f SET revoked_at = now(), revoked_reason = 'logout'
-         FROM refresh_token t
-        WHERE t.token_hash = $1 AND t.family_id = f.id AND f.identity_id = $2 AND f.revoked_at IS NULL
-        RETURNING f.id`,
+      `WITH revoked AS (
+         UPDATE refresh_family f SET revoked_at = now(), revoked_reason = 'logout'
+           FROM refresh_token t
+          WHERE t.token_hash = $1 AND t.family_id = f.id AND f.identity_id = $2 AND f.revoked_at IS NULL
+          RETURNING f.id)
+       SELECT id FROM revoked`,
       [hash, identityId],
     );
     return rows.length > 0;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { ALL_EVENT_TYPES } from '@careloop/contracts';
+import type { EventPayloadMap, EventType, OrgSettingsV1 } from '@careloop/contracts';
+import { ALL_EVENT_TYPES, buildEvent, encodeEvent } from '@careloop/contracts';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -11,6 +12,7 @@ import {
   createTestTopics,
   deleteTestTopics,
   testInfrastructure,
+  testKafka,
   uniqueSuffix,
 } from '@careloop/testing';
 
@@ -195,3 +197,41 @@ export function uniqueEmail(label: string): string {
 }
 
 export const goodPassword = 'violet-harbour-lantern-42';
+
+/** Publishes events as user-org-service would: CloudEvents on this test's prefixed topics. */
+export async function publishEvents<K extends EventType>(
+  topicPrefix: string,
+  type: K,
+  payloads: EventPayloadMap[K][],
+): Promise<void> {
+  const producer = testKafka('auth-test-producer').producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: `${topicPrefix}${type}`,
+      messages: payloads.map((data) => {
+        const event = buildEvent(type, { source: '/careloop/user-org-service', data });
+        return { key: event.subject, value: encodeEvent(event) };
+      }),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export function orgSettings(mfaRequired: boolean): OrgSettingsV1 {
+  return {
+    timezone: 'Europe/Paris',
+    defaultLanguage: 'fr',
+    languages: ['fr', 'en'],
+    invitationDelayMinutes: 120,
+    quietHours: { start: '21:00', end: '08:00' },
+    reminder: { enabled: true, afterHours: 48 },
+    sessionLifetimeHours: 168,
+    enabledChannels: ['email'],
+    resurveySuppressionDays: 30,
+    branding: { primaryColor: '#0b6e4f' },
+    alertRecipients: [],
+    mfaRequired,
+  };
+}
