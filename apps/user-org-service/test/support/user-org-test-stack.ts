@@ -9,9 +9,11 @@ import {
   createTestDatabase,
   createTestTopics,
   deleteTestTopics,
+  newUuid,
   testInfrastructure,
   testKafka,
   uniqueSuffix,
+  waitFor,
 } from '@careloop/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -185,6 +187,49 @@ export class UserOrgTestStack {
       topic: this.topicPrefix + event.type,
       messages: [{ key: event.subject, value: JSON.stringify(event) }],
     });
+  }
+
+  /** Signs up a founder with a new organization and waits until the service has created it. */
+  async createOrganization(
+    name = 'Clinique du Parc',
+  ): Promise<{ orgId: string; adminId: string; adminEmail: string; adminToken: string }> {
+    const orgId = newUuid();
+    const adminId = newUuid();
+    const adminEmail = `founder-${uniqueSuffix()}@clinic.example.org`;
+    await this.publish('identity.registered', {
+      identityId: adminId,
+      email: adminEmail,
+      name: 'Founder',
+      organization: { orgId, name },
+      registeredAt: new Date().toISOString(),
+    });
+    const adminToken = await this.tokenFor({ sub: adminId, org: orgId, roles: ['org_admin'] });
+    await waitFor(
+      () => this.http('GET', `/api/orgs/${orgId}`, { token: adminToken }),
+      (result) => result.status === 200,
+      { description: `organization ${orgId}`, timeoutMs: 30_000 },
+    );
+    return { orgId, adminId, adminEmail, adminToken };
+  }
+
+  /** Makes an identity known to the service (as auth-service's signup event does) and waits for it. */
+  async registerIdentity(email: string, name = 'Invitee'): Promise<string> {
+    const identityId = newUuid();
+    await this.publish('identity.registered', {
+      identityId,
+      email,
+      name,
+      registeredAt: new Date().toISOString(),
+    });
+    await waitFor(
+      () =>
+        this.sql((client) =>
+          client.query('SELECT 1 FROM identities WHERE identity_id = $1', [identityId]),
+        ),
+      (rows) => rows.length === 1,
+      { description: `identity ${email}`, timeoutMs: 30_000 },
+    );
+    return identityId;
   }
 
   eventsOf<T>(type: EventType): CloudEvent<T>[] {
