@@ -3,6 +3,7 @@ import { AuthEnvironment } from './auth.environment';
 import { AuthCommonModule } from './common/auth-common.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { MfaModule } from './mfa/mfa.module';
+import { OauthClientsModule } from './oauth-clients/oauth-clients.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { migrations } from './migrations';
@@ -19,5 +20,6 @@ export const authService: ServiceBootstrapOptions<AuthEnvironment> = {
     MembershipsModule,
     MfaModule,
     SessionsModule,
+    OauthClientsModule,
   ],
 };
