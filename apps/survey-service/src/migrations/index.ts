@@ -1,4 +1,5 @@
 import { MessagingTables1732360000000 } from '@careloop/messaging';
+import { Surveys1732390000001 } from './1732390000001-surveys';
 
 /** Applied in order at start; never edited once released. */
-export const migrations = [MessagingTables1732360000000];
+export const migrations = [MessagingTables1732360000000, Surveys1732390000001];
