@@ -108,7 +108,9 @@ export class DistributionRuleV1 {
 
 /**
  * `survey.published` v1: an immutable version of a survey, complete (definition, translations,
- * distribution rules), so consumers keep a local copy and never call survey-service.
+ * distribution rules), so consumers keep a local copy and never call survey-service. Distribution
+ * rules belong to the survey, not the version: when they change, this event is sent again for the
+ * same (still current) version, and consumers route by the rules of the latest event per survey.
  */
 export class SurveyPublishedV1 {
   @IsUUID('all')
@@ -136,7 +138,10 @@ export class SurveyPublishedV1 {
   @IsLanguageTag({ each: true })
   languages!: string[];
 
-  /** The SurveyJS (survey-core) JSON of this version, translations inline. */
+  /**
+   * The SurveyJS (survey-core) JSON of this version, translations inline: the subset
+   * `@careloop/surveys` accepts; check answers with its `validateAnswers(data, answers, language)`.
+   */
   @IsPlainRecord({ maxKeys: 200, maxKeyLength: FieldLimits.label })
   definition!: Record<string, unknown>;
 

@@ -124,7 +124,23 @@ export const sampleEventData: { [K in EventType]: EventPayloadMap[K] } = {
     title: 'After your visit',
     defaultLanguage: 'fr',
     languages: ['fr', 'en'],
-    definition: { pages: [{ name: 'p1', elements: [{ type: 'rating', name: 'nps' }] }] },
+    definition: {
+      pages: [
+        {
+          name: 'p1',
+          elements: [
+            {
+              type: 'rating',
+              name: 'nps',
+              rateMin: 0,
+              rateMax: 10,
+              isRequired: true,
+              title: { default: 'Recommanderiez-vous ?', en: 'Would you recommend us?' },
+            },
+          ],
+        },
+      ],
+    },
     questions: [
       { questionId: 'nps', kind: 'nps', title: 'Recommanderiez-vous ?', scaleMin: 0, scaleMax: 10 },
     ],
