@@ -4,12 +4,10 @@ import type { QuestionOutline } from '@careloop/surveys';
 import { languagesOf, outlineQuestions } from '@careloop/surveys';
 import type { DistributionRule, SurveyRecord, SurveyVersionRecord } from './surveys.repository';
 
-/** The contract's question kinds predate date and matrix questions; analytics reads those as `other`. */
 function contractQuestionOf(outline: QuestionOutline): SurveyQuestionV1 {
-  const kind = outline.kind === 'date' || outline.kind === 'matrix' ? 'other' : outline.kind;
   const question: SurveyQuestionV1 = {
     questionId: outline.questionId,
-    kind,
+    kind: outline.kind,
     title: outline.title.slice(0, FieldLimits.text),
   };
   if (outline.scaleMin !== undefined) question.scaleMin = outline.scaleMin;

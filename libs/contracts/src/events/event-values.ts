@@ -35,6 +35,8 @@ export const QUESTION_KINDS = [
   'multiple_choice',
   'boolean',
   'text',
+  'date',
+  'matrix',
   'other',
 ] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
