@@ -1,5 +1,7 @@
 import { JwtVerifier } from '@careloop/security';
+import type { JSONWebKeySet } from 'jose';
 import type { AuthTestApp, TokenPair } from './support/auth-test-app';
+import { testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
 import { call, goodPassword, startAuthService, uniqueEmail } from './support/auth-test-app';
 
 jest.setTimeout(120_000);
@@ -36,6 +38,37 @@ describe('auth-service integration clients', () => {
   const api = (path: string) => `${auth.url}/api/auth${path}`;
   const asAdmin = () => ({ authorization: `Bearer ${admin.accessToken}` });
 
+  /** Audit entries about a target, as published to this test's audit.logged topic. */
+  async function auditedActions(targetId: string): Promise<string[]> {
+    const consumer = testKafka(`audit-reader-${uniqueSuffix()}`).consumer({
+      groupId: `audit-${uniqueSuffix()}`,
+    });
+    const actions: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${auth.topicPrefix}audit.logged`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const event = JSON.parse(message.value?.toString() ?? '{}') as {
+          data: { action: string; target: { id: string } };
+        };
+        if (event.data.target.id === targetId) actions.push(event.data.action);
+        return Promise.resolve();
+      },
+    });
+    try {
+      return await waitFor(
+        () => [...actions],
+        (seen) => seen.length >= 2,
+        {
+          timeoutMs: 30_000,
+          description: 'audit entries of the client',
+        },
+      );
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+
   async function createClient(name: string): Promise<CreatedClient> {
     const answer = await call<CreatedClient>(
       api('/oauth/clients'),
@@ -67,7 +100,7 @@ describe('auth-service integration clients', () => {
       expires_in: 900,
       scope: 'appointments:write',
     });
-    const jwks = await call(api('/.well-known/jwks.json'), 'GET');
+    const jwks = await call<JSONWebKeySet>(api('/.well-known/jwks.json'), 'GET');
     const claims = await JwtVerifier.fromJwks(jwks.body, {
       issuer: auth.issuer,
       audience: auth.audience,
@@ -194,6 +227,9 @@ describe('auth-service integration clients', () => {
     });
     expect(token.status).toBe(401);
     expect(token.body['error']).toBe('invalid_client');
+    expect(await auditedActions(first.clientId)).toEqual(
+      expect.arrayContaining(['oauth_client.created', 'oauth_client.revoked']),
+    );
   });
 
   it('should let only org admins manage clients, and never another org', async () => {

@@ -1,6 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
 import type { AuthEnvironment } from '../auth.environment';
 import { AuthSettings } from './auth-settings';
 import { SecretSealer } from './secret-sealer';
@@ -12,9 +11,8 @@ export class AuthCommonModule {
   static forRoot(environment: AuthEnvironment): DynamicModule {
     return {
       module: AuthCommonModule,
-      imports: [AuditModule],
       providers: [{ provide: AuthSettings, useValue: new AuthSettings(environment) }, SecretSealer],
-      exports: [AuthSettings, SecretSealer, AuditModule],
+      exports: [AuthSettings, SecretSealer],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { StaffActionRecorder } from '../audit/staff-action.recorder';
+import { AuditTrail } from '@careloop/audit';
 import { AuthSettings } from '../common/auth-settings';
 import { SecretSealer } from '../common/secret-sealer';
 import type { IdentityRecord } from '../identities/identities.repository';
@@ -32,7 +32,7 @@ export class MfaService {
     private readonly memberships: MembershipsService,
     private readonly sealer: SecretSealer,
     private readonly settings: AuthSettings,
-    private readonly audit: StaffActionRecorder,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** A new pending secret; it protects nothing until activated with a code from it. */

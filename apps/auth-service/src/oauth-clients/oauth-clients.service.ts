@@ -3,7 +3,7 @@ import type { CursorPage } from '@careloop/contracts';
 import { DomainError } from '@careloop/runtime';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { StaffActionRecorder } from '../audit/staff-action.recorder';
+import { AuditTrail } from '@careloop/audit';
 import { AuthSettings } from '../common/auth-settings';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import type {
@@ -58,7 +58,7 @@ export class OauthClientsService {
     private readonly clients: OauthClientsRepository,
     private readonly signingKeys: SigningKeysService,
     private readonly settings: AuthSettings,
-    private readonly audit: StaffActionRecorder,
+    private readonly audit: AuditTrail,
   ) {}
 
   create(
@@ -77,8 +77,8 @@ export class OauthClientsService {
       });
       await this.audit.record(manager, {
         orgId: caller.orgId,
-        action: 'oauth-client.created',
-        target: { type: 'oauth-client', id: clientId },
+        action: 'oauth_client.created',
+        target: { type: 'oauth_client', id: clientId },
         metadata: { name: input.name, scopes: input.scopes },
         ...(caller.userId ? { actor: { id: caller.userId, type: 'user' as const } } : {}),
       });
@@ -123,8 +123,8 @@ export class OauthClientsService {
       }
       await this.audit.record(manager, {
         orgId: caller.orgId,
-        action: 'oauth-client.revoked',
-        target: { type: 'oauth-client', id: clientId },
+        action: 'oauth_client.revoked',
+        target: { type: 'oauth_client', id: clientId },
         ...(caller.userId ? { actor: { id: caller.userId, type: 'user' as const } } : {}),
       });
     });

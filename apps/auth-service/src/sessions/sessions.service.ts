@@ -3,7 +3,7 @@ import { OutboxWriter } from '@careloop/messaging';
 import { DomainError } from '@careloop/runtime';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { StaffActionRecorder } from '../audit/staff-action.recorder';
+import { AuditTrail } from '@careloop/audit';
 import { IdentitiesRepository } from '../identities/identities.repository';
 import { PasswordHasher } from '../identities/password-hasher';
 import { LoginThrottleService } from '../login-throttle/login-throttle.service';
@@ -49,7 +49,7 @@ export class SessionsService {
     private readonly throttle: LoginThrottleService,
     private readonly mfa: MfaService,
     private readonly outbox: OutboxWriter,
-    private readonly audit: StaffActionRecorder,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -141,7 +141,7 @@ export class SessionsService {
         if (orgId) {
           await this.audit.record(manager, {
             orgId,
-            action: 'login.succeeded',
+            action: 'session.login.succeeded',
             target: { type: 'identity', id: identity.id },
             actor: { id: identity.id, type: 'user' },
             metadata: { mfa: secondFactorNeeded },

@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import type { JWK, JWTPayload } from 'jose';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { StaffActionRecorder } from '../audit/staff-action.recorder';
+import { AuditTrail } from '@careloop/audit';
 import { AuthSettings } from '../common/auth-settings';
 import { SecretSealer } from '../common/secret-sealer';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -46,7 +46,7 @@ export class SigningKeysService implements OnModuleInit {
     private readonly keys: SigningKeysRepository,
     private readonly sealer: SecretSealer,
     private readonly settings: AuthSettings,
-    private readonly audit: StaffActionRecorder,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** A fresh database gets its first key at start, so the JWKS is never empty. */
@@ -84,8 +84,8 @@ export class SigningKeysService implements OnModuleInit {
       if (auditOrgId) {
         await this.audit.record(manager, {
           orgId: auditOrgId,
-          action: 'signing-key.rotated',
-          target: { type: 'signing-key', id: created.kid },
+          action: 'signing_key.rotated',
+          target: { type: 'signing_key', id: created.kid },
           metadata: { activatesAt: created.activatesAt },
           ...(actorId ? { actor: { id: actorId, type: 'user' as const } } : {}),
         });
