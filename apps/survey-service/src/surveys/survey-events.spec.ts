@@ -73,8 +73,8 @@ describe(surveyPublishedOf.name, () => {
           scaleMax: 10,
         },
         // The contract's kinds have no date or matrix yet.
-        { questionId: 'when', kind: 'other', title: 'Quand ?' },
-        { questionId: 'rooms', kind: 'other', title: 'Salles' },
+        { questionId: 'when', kind: 'date', title: 'Quand ?' },
+        { questionId: 'rooms', kind: 'matrix', title: 'Salles' },
       ],
       distributionRules: [
         { match: { sites: ['paris-15'] }, samplingPercent: 7, channels: ['sms'] },
