@@ -1,4 +1,6 @@
 import type { ServiceBootstrapOptions } from '@careloop/runtime';
+import { AuditTrailModule } from './audit-trail/audit-trail.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { migrations } from './migrations';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -11,5 +13,14 @@ export const userOrgService: ServiceBootstrapOptions<UserOrgEnvironment> = {
     'Organizations, settings, sites, providers, memberships, invitations and the audit trail',
   environmentClass: UserOrgEnvironment,
   migrations,
-  features: () => [OrganizationsModule, MembershipsModule, OrgStructureModule],
+  features: (environment) => [
+    OrganizationsModule,
+    MembershipsModule,
+    OrgStructureModule,
+    InvitationsModule.register({
+      publicWebUrl: environment.PUBLIC_WEB_URL,
+      ttlHours: environment.INVITATION_TTL_HOURS,
+    }),
+    AuditTrailModule,
+  ],
 };

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, toPage } from './cursor';
+import { decodeCursor, encodeCursor, isInstant, isUuid, toPage } from './cursor';
 
 describe('cursor', () => {
   it('should give back the key it encoded', () => {
@@ -48,5 +48,22 @@ describe(toPage.name, () => {
         (row) => row.id,
       ).nextCursor,
     ).toBeNull();
+  });
+});
+
+describe('cursor part checks', () => {
+  it.each([
+    ['2024-01-10T09:00:00.000Z', true],
+    ['Paris 15', false],
+    ['2024-13-45T99:00:00Z', false],
+  ])('should take %p for an instant: %p', (part, expected) => {
+    expect(isInstant(part)).toBe(expected);
+  });
+
+  it.each([
+    ['0b5e7a52-2b8e-4a59-b9b4-6b3c0d3a9f10', true],
+    ['0b5e7a52', false],
+  ])('should take %p for a uuid: %p', (part, expected) => {
+    expect(isUuid(part)).toBe(expected);
   });
 });

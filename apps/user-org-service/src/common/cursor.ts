@@ -28,15 +28,32 @@ export function decodeCursor(cursor: string, arity: number): string[] | undefine
   return parts.every((part): part is string => typeof part === 'string') ? parts : undefined;
 }
 
-/** Query-string check: malformed cursors are a 400 naming `cursor`, never a 500. */
-export function IsCursor(arity: number, options?: ValidationOptions): PropertyDecorator {
+export type CursorPartCheck = (part: string) => boolean;
+
+export const isInstant: CursorPartCheck = (part) =>
+  /^\d{4}-\d{2}-\d{2}T/.test(part) && !Number.isNaN(Date.parse(part));
+export const isUuid: CursorPartCheck = (part) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(part);
+
+/**
+ * Query-string check: a malformed cursor, or one of another list whose key parts would not cast,
+ * is a 400 naming `cursor`, never a 500.
+ */
+export function IsCursor(
+  arity: number,
+  partChecks: readonly (CursorPartCheck | undefined)[] = [],
+  options?: ValidationOptions,
+): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isCursor',
       constraints: [arity],
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && decodeCursor(value, arity) !== undefined,
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          const key = decodeCursor(value, arity);
+          return key !== undefined && key.every((part, index) => partChecks[index]?.(part) ?? true);
+        },
         defaultMessage: buildMessage(
           (each) => `${each}$property must be a nextCursor returned by this list`,
           options,

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IsCursor } from './cursor';
+import { IsCursor, isInstant, isUuid } from './cursor';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -26,4 +26,20 @@ export interface PageRequest {
   limit: number;
   /** The sort key after which the page starts. */
   after?: readonly string[];
+}
+
+/** `?limit=&cursor=` of lists ordered newest first by (time, uuid). */
+export class TimeOrderedListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @IsCursor(2, [isInstant, isUuid])
+  cursor?: string;
 }

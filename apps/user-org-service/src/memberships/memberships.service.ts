@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AuditTrail } from '@careloop/audit';
 import type { CursorPage, OrgRole } from '@careloop/contracts';
 import { OutboxWriter } from '@careloop/messaging';
 import { TenantTransactions } from '@careloop/persistence';
@@ -31,6 +32,7 @@ export class MembershipsService {
     private readonly memberships: MembershipsRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly outbox: OutboxWriter,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   /** Grants a role inside the caller's transaction (tenant bound) and publishes the grant. */
@@ -102,6 +104,12 @@ export class MembershipsService {
         { identityId, role, grantedBy: actorIdOf(principal) },
         new Date(),
       );
+      await this.auditTrail.record(manager, {
+        orgId,
+        action: 'membership.role.changed',
+        target: { type: 'membership', id: granted.membershipId },
+        metadata: { identityId, from: current.role, to: role },
+      });
       return toMemberResponse({ ...granted, email: null, name: null });
     });
   }
@@ -132,6 +140,12 @@ export class MembershipsService {
           revokedBy,
           revokedAt: at.toISOString(),
         },
+      });
+      await this.auditTrail.record(manager, {
+        orgId,
+        action: 'membership.revoked',
+        target: { type: 'membership', id: revoked.membershipId },
+        metadata: { identityId, role: current.role },
       });
     });
   }

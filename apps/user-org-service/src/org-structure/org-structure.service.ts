@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AuditTrail } from '@careloop/audit';
 import type { CursorPage } from '@careloop/contracts';
 import { TenantTransactions } from '@careloop/persistence';
 import type { Principal } from '@careloop/security';
@@ -19,6 +20,7 @@ export class OrgStructureService {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly structure: OrgStructureRepository,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   create(
@@ -29,9 +31,12 @@ export class OrgStructureService {
   ): Promise<StructureRecord> {
     return this.transactions.inTenant(orgId, async (manager) => {
       await this.checkSite(manager, orgId, kind, values);
-      return this.refusalsAsErrors(kind, () =>
-        this.structure.insert(manager, orgId, kind, randomUUID(), withoutAbsent(values)),
+      const id = randomUUID();
+      const created = await this.refusalsAsErrors(kind, () =>
+        this.structure.insert(manager, orgId, kind, id, withoutAbsent(values)),
       );
+      await this.audit(manager, orgId, kind, id, 'created');
+      return created;
     });
   }
 
@@ -48,6 +53,9 @@ export class OrgStructureService {
         this.structure.update(manager, orgId, kind, id, values),
       );
       if (!updated) throw OrgStructureErrors.notFound(kind);
+      await this.audit(manager, orgId, kind, id, 'updated', {
+        fields: Object.keys(values).filter((field) => values[field] !== undefined),
+      });
       return updated;
     });
   }
@@ -58,6 +66,7 @@ export class OrgStructureService {
         this.structure.delete(manager, orgId, kind, id),
       );
       if (!removed) throw OrgStructureErrors.notFound(kind);
+      await this.audit(manager, orgId, kind, id, 'deleted');
     });
   }
 
@@ -83,6 +92,22 @@ export class OrgStructureService {
         (record) => [record['name'] ?? '', record[kind.idProperty] ?? ''],
         (record) => record,
       );
+    });
+  }
+
+  private audit(
+    manager: EntityManager,
+    orgId: string,
+    kind: StructureKind,
+    id: string,
+    verb: 'created' | 'updated' | 'deleted',
+    metadata?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.auditTrail.record(manager, {
+      orgId,
+      action: `${kind.name}.${verb}`,
+      target: { type: kind.name, id },
+      ...(metadata ? { metadata } : {}),
     });
   }
 

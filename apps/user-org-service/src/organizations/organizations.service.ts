@@ -1,3 +1,4 @@
+import { AuditTrail } from '@careloop/audit';
 import type { IdentityRegisteredV1, OrgSettingsV1 } from '@careloop/contracts';
 import { OutboxWriter } from '@careloop/messaging';
 import { bindTenant, TenantTransactions } from '@careloop/persistence';
@@ -29,6 +30,7 @@ export class OrganizationsService {
     private readonly identities: IdentitiesRepository,
     private readonly memberships: MembershipsService,
     private readonly outbox: OutboxWriter,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   /**
@@ -76,6 +78,12 @@ export class OrganizationsService {
       { identityId: registered.identityId, role: 'org_admin' },
       createdAt,
     );
+    await this.auditTrail.record(manager, {
+      orgId: organization.orgId,
+      action: 'organization.created',
+      target: { type: 'organization', id: organization.orgId },
+      actor: { id: registered.identityId, type: 'user' },
+    });
     return 'processed';
   }
 
@@ -124,6 +132,12 @@ export class OrganizationsService {
           updatedBy,
           updatedAt: at.toISOString(),
         },
+      });
+      await this.auditTrail.record(manager, {
+        orgId,
+        action: 'settings.updated',
+        target: { type: 'organization', id: orgId },
+        metadata: { revision: updated.settingsRevision },
       });
       return toSettingsResponse(updated);
     });

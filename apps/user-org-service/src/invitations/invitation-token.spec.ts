@@ -1,0 +1,53 @@
+import {
+  hashInvitationToken,
+  invitationExpiry,
+  invitationStatus,
+  isWellFormedInvitationToken,
+  newInvitationToken,
+} from './invitation-token';
+
+describe('invitation token', () => {
+  it('should issue a well-formed token whose hash is the SHA-256 of it', () => {
+    const { token, hash } = newInvitationToken();
+
+    expect(isWellFormedInvitationToken(token)).toBe(true);
+    expect(hash).toEqual(hashInvitationToken(token));
+    expect(hash).toHaveLength(32);
+  });
+
+  it('should issue a different token every time', () => {
+    expect(newInvitationToken().token).not.toBe(newInvitationToken().token);
+  });
+
+  it.each(['', 'short', 'a'.repeat(44), `${'a'.repeat(42)}=`, `${'a'.repeat(42)}/`])(
+    'should not take %p for a token',
+    (token) => {
+      expect(isWellFormedInvitationToken(token)).toBe(false);
+    },
+  );
+});
+
+describe(invitationStatus.name, () => {
+  const createdAt = new Date('2024-01-10T09:00:00Z');
+  const expiresAt = invitationExpiry(createdAt, 168);
+  const open = { expiresAt, acceptedAt: null, revokedAt: null };
+
+  it('should expire seven days after creation by default', () => {
+    expect(expiresAt.toISOString()).toBe('2024-01-17T09:00:00.000Z');
+  });
+
+  it.each([
+    ['a minute before expiry', open, '2024-01-17T08:59:00Z', 'pending'],
+    ['at the expiry instant', open, '2024-01-17T09:00:00Z', 'expired'],
+    ['after expiry', open, '2024-02-01T00:00:00Z', 'expired'],
+    [
+      'accepted, even after expiry',
+      { ...open, acceptedAt: createdAt },
+      '2024-02-01T00:00:00Z',
+      'accepted',
+    ],
+    ['revoked before expiry', { ...open, revokedAt: createdAt }, '2024-01-11T00:00:00Z', 'revoked'],
+  ] as const)('should call an invitation %s %s', (_case, invitation, now, status) => {
+    expect(invitationStatus(invitation, new Date(now))).toBe(status);
+  });
+});
