@@ -19,9 +19,13 @@ const moduleNameMapper = Object.fromEntries(
     `<rootDir>/${target}`,
   ]),
 );
+// ESM-only packages that CommonJS code under jest requires (e.g. @fastify/static -> content-disposition 3, loaded
+// when a service serves its /docs page); SWC turns them into CommonJS like our own code.
+const esmOnlyPackages = ['content-disposition'];
 const common = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
