@@ -389,6 +389,11 @@ describe('the careloop Helm chart', () => {
       }
     });
 
+    /** Secrets a service reads besides DATABASE_URL and REDIS_URL (values.yaml services.<name>.secretEnv). */
+    const serviceSecretStandIns: Record<string, Record<string, string>> = {
+      'auth-service': { AUTH_KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` },
+    };
+
     it('gives every service an environment its own configuration loader accepts, secrets only from Secrets', async () => {
       for (const { name } of localServices) {
         const deployment = find(manifests, 'Deployment', name);
@@ -405,13 +410,17 @@ describe('the careloop Helm chart', () => {
         )?.environmentClass;
         if (!environmentClass) throw new Error(`${name}: no environmentClass exported`);
         // Secret values stand in for what the cluster's Secrets hold.
+        const ownSecrets = serviceSecretStandIns[name] ?? {};
         const environment = {
           ...fromConfigMap,
           DATABASE_URL: `postgres://${name}:secret@postgres.example:5432/${name}`,
           REDIS_URL: 'redis://:secret@redis.example:6379',
+          ...ownSecrets,
         };
 
-        expect(secretRefs.sort()).toEqual(['DATABASE_URL', 'REDIS_URL']);
+        expect(secretRefs.sort()).toEqual(
+          ['DATABASE_URL', 'REDIS_URL', ...Object.keys(ownSecrets)].sort(),
+        );
         expect(
           Object.keys(fromConfigMap).filter((k) => /URL$/.test(k) && /DATABASE|REDIS/.test(k)),
         ).toEqual([]);

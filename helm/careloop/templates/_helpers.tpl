@@ -152,6 +152,13 @@ data, and the migration Job's env (a pre-install hook runs before the ConfigMap 
     secretKeyRef:
       name: {{ .root.Values.infra.redis.existingSecret }}
       key: {{ .root.Values.infra.redis.secretKey }}
+{{- range $name, $ref := .service.secretEnv }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.secret }}
+      key: {{ $ref.key }}
+{{- end }}
 - name: POD_NAME
   valueFrom:
     fieldRef:
