@@ -38,6 +38,7 @@ export function serviceEnvironment(
     KAFKA_BROKERS: localStack.kafka,
     ...authEnvironment,
     ...(service.name === 'auth-service' ? authServiceSecrets : {}),
+    ...(service.name === 'feedback-service' ? feedbackServiceSecrets : {}),
     LOG_LEVEL: 'info',
     ...overrides,
   };
@@ -50,6 +51,19 @@ export function serviceEnvironment(
 export const authServiceSecrets: Environment = {
   AUTH_KEY_ENCRYPTION_KEYS: 'local1:bG9jYWwtb25seS1rZXktZW5jcnlwdGlvbi1rZXkhISE=',
   AUTH_KEY_ENCRYPTION_ACTIVE_KEY_ID: 'local1',
+};
+
+/**
+ * feedback-service's keys for patient contact data at rest, its blind indexes and respondent
+ * tokens. Fixed values for the local stack only (readable text, not secrets); real deployments
+ * take them from a secret store (kid:base64 of 32 bytes, as libs/security pii-keys.ts parses).
+ */
+export const feedbackServiceSecrets: Environment = {
+  PII_ENCRYPTION_KEYS: 'local1:bG9jYWwtb25seS1waWktZW5jcnlwdGlvbi1rZXkhISE=',
+  PII_ACTIVE_KEY_ID: 'local1',
+  PII_BLIND_INDEX_KEY: 'bG9jYWwtb25seS1waWktYmxpbmQtaW5kZXgta2V5ISE=',
+  RESPONDENT_TOKEN_KEYS: 'local1:bG9jYWwtb25seS1yZXNwb25kZW50LXRva2VuLWtleSE=',
+  RESPONDENT_TOKEN_ACTIVE_KEY_ID: 'local1',
 };
 
 /** Where services find auth-service's signing keys, and the issuer and audience it stamps. */

@@ -1,15 +1,25 @@
-import { ServiceEnvironment } from '@careloop/config';
 import type { ServiceBootstrapOptions } from '@careloop/runtime';
+import { FeedbackEnvironment } from './feedback.environment';
 import { IntakeModule } from './intake/intake.module';
 import { migrations } from './migrations';
+import { ProjectionsModule } from './projections/projections.module';
+import { RespondentModule } from './respondent/respondent.module';
+import { FeedbackKeysModule } from './sessions/feedback-keys.module';
+import { SessionsModule } from './sessions/sessions.module';
 
-export const feedbackService: ServiceBootstrapOptions<ServiceEnvironment> = {
+export const feedbackService: ServiceBootstrapOptions<FeedbackEnvironment> = {
   name: 'feedback-service',
   description:
     'Appointment intake, feedback sessions, respondent tokens, drafts, responses, opt-outs and alert rules',
-  environmentClass: ServiceEnvironment,
+  environmentClass: FeedbackEnvironment,
   migrations,
-  features: () => [IntakeModule],
+  features: (environment) => [
+    IntakeModule,
+    FeedbackKeysModule.forRoot(environment),
+    ProjectionsModule,
+    SessionsModule,
+    RespondentModule,
+  ],
   // Intake batches (1,000 appointments, FHIR Bundles) are large; the edge allows 10 MB on /api/intake.
   bodyLimitBytes: 10 * 1024 * 1024,
 };

@@ -1,5 +1,10 @@
 import { MessagingTables1732360000000 } from '@careloop/messaging';
 import { AppointmentIntake1732395000001 } from './1732395000001-appointment-intake';
+import { SessionsAndRespondent1732395100000 } from './1732395100000-sessions-and-respondent';
 
 /** Applied in order at start; never edited once released. */
-export const migrations = [MessagingTables1732360000000, AppointmentIntake1732395000001];
+export const migrations = [
+  MessagingTables1732360000000,
+  AppointmentIntake1732395000001,
+  SessionsAndRespondent1732395100000,
+];

@@ -1,0 +1,212 @@
+import type { StateChange } from '@careloop/messaging';
+import { bindTenant } from '@careloop/persistence';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { PatientIndexes } from '../sessions/patient-contact';
+
+/** An open session as the respondent path sees it, with its response and stored draft if any. */
+export interface RespondentSession {
+  sessionId: string;
+  orgId: string;
+  surveyId: string;
+  surveyVersion: number;
+  language: string;
+  expiresAt: Date;
+  externalAppointmentId: string;
+  site?: string;
+  provider?: string;
+  indexes: PatientIndexes;
+  optedOut: boolean;
+  response?: { responseId: string; answersDigest: string; submittedAt: Date };
+  storedDraft?: StoredDraft;
+}
+
+export interface StoredDraft {
+  answers: Record<string, unknown>;
+  savedAt: Date;
+}
+
+export interface DraftToStore extends StoredDraft {
+  sessionId: string;
+}
+
+interface SessionRow {
+  session_id: string;
+  survey_id: string;
+  survey_version: number;
+  language: string;
+  expires_at: Date;
+  external_appointment_id: string;
+  site: string | null;
+  provider: string | null;
+  patient_index: string;
+  email_index: string | null;
+  phone_index: string | null;
+  opted_out_at: Date | null;
+  response_id: string | null;
+  answers_sha256: string | null;
+  submitted_at: Date | null;
+  draft_answers: Record<string, unknown> | null;
+  draft_saved_at: Date | null;
+}
+
+export interface ResponseRecord {
+  responseId: string;
+  sessionId: string;
+  surveyId: string;
+  surveyVersion: number;
+  language: string;
+  answers: Record<string, unknown>;
+  answersDigest: string;
+  submittedAt: Date;
+}
+
+@Injectable()
+export class RespondentRepository {
+  /**
+   * The session a verified token names, only while the token's nonce is the session's current one
+   * (a reissued link replaces it). One statement: session, response and stored draft.
+   */
+  async findSession(
+    manager: EntityManager,
+    orgId: string,
+    sessionId: string,
+    nonceDigest: Buffer,
+  ): Promise<RespondentSession | undefined> {
+    await bindTenant(manager, orgId);
+    const [row]: SessionRow[] = await manager.query(
+      `SELECT s.session_id, s.survey_id, s.survey_version, s.language, s.expires_at, s.external_appointment_id,
+              s.site, s.provider, s.patient_index, s.email_index, s.phone_index, s.opted_out_at,
+              r.response_id, r.answers_sha256, r.submitted_at,
+              d.answers AS draft_answers, d.saved_at AS draft_saved_at
+         FROM feedback_session s
+         LEFT JOIN survey_response r ON r.session_id = s.session_id
+         LEFT JOIN session_draft d ON d.session_id = s.session_id
+        WHERE s.org_id = $1 AND s.session_id = $2 AND s.status = 'open' AND s.token_nonce_sha256 = $3`,
+      [orgId, sessionId, nonceDigest],
+    );
+    if (!row) return undefined;
+    const indexes: PatientIndexes = { patient: row.patient_index };
+    if (row.email_index) indexes.email = row.email_index;
+    if (row.phone_index) indexes.phone = row.phone_index;
+    return {
+      sessionId: row.session_id,
+      orgId,
+      surveyId: row.survey_id,
+      surveyVersion: row.survey_version,
+      language: row.language,
+      expiresAt: row.expires_at,
+      externalAppointmentId: row.external_appointment_id,
+      ...(row.site !== null ? { site: row.site } : {}),
+      ...(row.provider !== null ? { provider: row.provider } : {}),
+      indexes,
+      optedOut: row.opted_out_at !== null,
+      ...(row.response_id !== null && row.answers_sha256 !== null && row.submitted_at !== null
+        ? {
+            response: {
+              responseId: row.response_id,
+              answersDigest: row.answers_sha256,
+              submittedAt: row.submitted_at,
+            },
+          }
+        : {}),
+      ...(row.draft_answers !== null && row.draft_saved_at !== null
+        ? { storedDraft: { answers: row.draft_answers, savedAt: row.draft_saved_at } }
+        : {}),
+    };
+  }
+
+  async findResponse(
+    manager: EntityManager,
+    orgId: string,
+    sessionId: string,
+  ): Promise<{ responseId: string; answersDigest: string; submittedAt: Date } | undefined> {
+    await bindTenant(manager, orgId);
+    const [row]: { response_id: string; answers_sha256: string; submitted_at: Date }[] =
+      await manager.query(
+        `SELECT response_id, answers_sha256, submitted_at FROM survey_response
+          WHERE org_id = $1 AND session_id = $2`,
+        [orgId, sessionId],
+      );
+    return row
+      ? {
+          responseId: row.response_id,
+          answersDigest: row.answers_sha256,
+          submittedAt: row.submitted_at,
+        }
+      : undefined;
+  }
+
+  /**
+   * The response as one statement for `OutboxWriter.appendWith`: it returns a row only for the
+   * first submission of the session, so a concurrent second one writes neither row nor event.
+   */
+  responseStatement(orgId: string, response: ResponseRecord): StateChange {
+    return {
+      sql: `INSERT INTO survey_response
+              (response_id, session_id, org_id, survey_id, survey_version, language, answers, answers_sha256, submitted_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (session_id) DO NOTHING RETURNING response_id`,
+      parameters: [
+        response.responseId,
+        response.sessionId,
+        orgId,
+        response.surveyId,
+        response.surveyVersion,
+        response.language,
+        JSON.stringify(response.answers),
+        response.answersDigest,
+        response.submittedAt,
+      ],
+    };
+  }
+
+  /**
+   * Drafts of one org, newer ones only: a slower writer never overwrites a later save, and a
+   * session already answered keeps no draft.
+   */
+  async storeDrafts(
+    manager: EntityManager,
+    orgId: string,
+    drafts: readonly DraftToStore[],
+  ): Promise<void> {
+    if (drafts.length === 0) return;
+    await bindTenant(manager, orgId);
+    await manager.query(
+      `INSERT INTO session_draft (session_id, org_id, answers, saved_at)
+       SELECT s.session_id, s.org_id, d.answers, d.saved_at
+         FROM unnest($2::uuid[], $3::jsonb[], $4::timestamptz[]) AS d(session_id, answers, saved_at)
+         JOIN feedback_session s ON s.session_id = d.session_id AND s.org_id = $1
+        WHERE NOT EXISTS (SELECT 1 FROM survey_response r WHERE r.session_id = d.session_id)
+       ON CONFLICT (session_id) DO UPDATE SET answers = EXCLUDED.answers, saved_at = EXCLUDED.saved_at
+         WHERE session_draft.saved_at < EXCLUDED.saved_at`,
+      [
+        orgId,
+        drafts.map((draft) => draft.sessionId),
+        drafts.map((draft) => JSON.stringify(draft.answers)),
+        drafts.map((draft) => draft.savedAt),
+      ],
+    );
+  }
+
+  async deleteDraft(manager: EntityManager, orgId: string, sessionId: string): Promise<void> {
+    await bindTenant(manager, orgId);
+    await manager.query(`DELETE FROM session_draft WHERE org_id = $1 AND session_id = $2`, [
+      orgId,
+      sessionId,
+    ]);
+  }
+
+  /** Returns true when this call opted the session out (false when it already was). */
+  async markOptedOut(manager: EntityManager, orgId: string, sessionId: string): Promise<boolean> {
+    await bindTenant(manager, orgId);
+    const rows: unknown[] = await manager.query(
+      `WITH marked AS (
+         UPDATE feedback_session SET opted_out_at = now()
+          WHERE org_id = $1 AND session_id = $2 AND opted_out_at IS NULL RETURNING session_id
+       ) SELECT session_id FROM marked`,
+      [orgId, sessionId],
+    );
+    return rows.length > 0;
+  }
+}
