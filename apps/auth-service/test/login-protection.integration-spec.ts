@@ -1,7 +1,7 @@
 import type { AuthTestApp, HttpAnswer } from './support/auth-test-app';
 import { call, goodPassword, startAuthService, uniqueEmail } from './support/auth-test-app';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 /** What two refusals have in common once the per-request fields are set aside. */
 function comparable(answer: HttpAnswer): unknown {

@@ -12,7 +12,7 @@ import {
   uniqueEmail,
 } from './support/auth-test-app';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 describe('auth-service second factor and memberships', () => {
   let auth: AuthTestApp;

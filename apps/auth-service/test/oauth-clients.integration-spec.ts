@@ -4,7 +4,7 @@ import type { AuthTestApp, TokenPair } from './support/auth-test-app';
 import { testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
 import { call, goodPassword, startAuthService, uniqueEmail } from './support/auth-test-app';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 interface CreatedClient {
   clientId: string;

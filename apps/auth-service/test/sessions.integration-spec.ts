@@ -3,7 +3,7 @@ import { waitFor } from '@careloop/testing';
 import type { AuthTestApp, TokenPair } from './support/auth-test-app';
 import { call, goodPassword, startAuthService, uniqueEmail } from './support/auth-test-app';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 function kidOf(jwt: string): string {
   const header = JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString()) as {

@@ -134,7 +134,7 @@ export async function startAuthService(
   const url = `http://127.0.0.1:${port}`;
   const logDirectory = join(repositoryRoot, '.cache/test-logs', topicPrefix);
   const running = startApp(environment, logDirectory);
-  if (!(await waitUntilReady(`${url}/health/live`, 90_000, running.exited))) {
+  if (!(await waitUntilReady(`${url}/health/live`, 150_000, running.exited))) {
     await stopApp(running);
     throw new Error(`auth-service did not start; see ${running.logPath}`);
   }
