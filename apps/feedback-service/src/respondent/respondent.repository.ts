@@ -1,8 +1,8 @@
 import type { StateChange } from '@careloop/messaging';
-import { bindTenant } from '@careloop/persistence';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PatientIndexes } from '../sessions/patient-contact';
+import { bindTenantOnce } from './tenant-binding';
 
 /** An open session as the respondent path sees it, with its response and stored draft if any. */
 export interface RespondentSession {
@@ -73,7 +73,7 @@ export class RespondentRepository {
     sessionId: string,
     nonceDigest: Buffer,
   ): Promise<RespondentSession | undefined> {
-    await bindTenant(manager, orgId);
+    await bindTenantOnce(manager, orgId);
     const [row]: SessionRow[] = await manager.query(
       `SELECT s.session_id, s.survey_id, s.survey_version, s.language, s.expires_at, s.external_appointment_id,
               s.site, s.provider, s.patient_index, s.email_index, s.phone_index, s.opted_out_at,
@@ -121,7 +121,7 @@ export class RespondentRepository {
     orgId: string,
     sessionId: string,
   ): Promise<{ responseId: string; answersDigest: string; submittedAt: Date } | undefined> {
-    await bindTenant(manager, orgId);
+    await bindTenantOnce(manager, orgId);
     const [row]: { response_id: string; answers_sha256: string; submitted_at: Date }[] =
       await manager.query(
         `SELECT response_id, answers_sha256, submitted_at FROM survey_response
@@ -171,7 +171,7 @@ export class RespondentRepository {
     drafts: readonly DraftToStore[],
   ): Promise<void> {
     if (drafts.length === 0) return;
-    await bindTenant(manager, orgId);
+    await bindTenantOnce(manager, orgId);
     await manager.query(
       `INSERT INTO session_draft (session_id, org_id, answers, saved_at)
        SELECT s.session_id, s.org_id, d.answers, d.saved_at
@@ -190,7 +190,7 @@ export class RespondentRepository {
   }
 
   async deleteDraft(manager: EntityManager, orgId: string, sessionId: string): Promise<void> {
-    await bindTenant(manager, orgId);
+    await bindTenantOnce(manager, orgId);
     await manager.query(`DELETE FROM session_draft WHERE org_id = $1 AND session_id = $2`, [
       orgId,
       sessionId,
@@ -199,7 +199,7 @@ export class RespondentRepository {
 
   /** Returns true when this call opted the session out (false when it already was). */
   async markOptedOut(manager: EntityManager, orgId: string, sessionId: string): Promise<boolean> {
-    await bindTenant(manager, orgId);
+    await bindTenantOnce(manager, orgId);
     const rows: unknown[] = await manager.query(
       `WITH marked AS (
          UPDATE feedback_session SET opted_out_at = now()

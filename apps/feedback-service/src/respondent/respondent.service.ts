@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { AuditTrail } from '@careloop/audit';
 import { EventTypes } from '@careloop/contracts';
 import { OutboxWriter } from '@careloop/messaging';
-import { TenantTransactions } from '@careloop/persistence';
 import { DomainError } from '@careloop/runtime';
 import { localize, validateAnswers, visibleQuestions } from '@careloop/surveys';
 import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { OptOutsRepository } from '../opt-outs/opt-outs.repository';
 import type { SurveyVersionRecord } from '../projections/projections.repository';
@@ -23,6 +23,7 @@ import { RespondentTokens } from './respondent-token';
 import { alreadySubmitted, answersInvalid, linkNotFound } from './respondent.errors';
 import type { RespondentSession, StoredDraft } from './respondent.repository';
 import { RespondentRepository } from './respondent.repository';
+import { inRespondentTenant } from './tenant-binding';
 
 interface OpenedSession {
   session: RespondentSession;
@@ -50,7 +51,7 @@ export class RespondentService {
     private readonly versions: SurveyVersionCache,
     private readonly drafts: DraftStore,
     private readonly optOuts: OptOutsRepository,
-    private readonly transactions: TenantTransactions,
+    private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly auditTrail: AuditTrail,
   ) {}
@@ -86,7 +87,7 @@ export class RespondentService {
   async view(token: string): Promise<RespondentSurveyResponse> {
     const claims = this.verify(token);
     const [{ session, version }, cachedDraft] = await Promise.all([
-      this.transactions.inTenant(claims.orgId, (manager) => this.open(manager, claims)),
+      inRespondentTenant(this.dataSource, claims.orgId, (manager) => this.open(manager, claims)),
       this.drafts.load(claims.sessionId).catch(() => undefined),
     ]);
     const submitted = session.response !== undefined;
@@ -129,7 +130,7 @@ export class RespondentService {
     try {
       outcome = await this.drafts.save(claims.orgId, claims.sessionId, claims.nonceDigest, draft);
       if (outcome === 'unknown-session') {
-        const { session } = await this.transactions.inTenant(claims.orgId, (manager) =>
+        const { session } = await inRespondentTenant(this.dataSource, claims.orgId, (manager) =>
           this.open(manager, claims),
         );
         await this.drafts.openGate(
@@ -157,7 +158,7 @@ export class RespondentService {
     claims: VerifiedRespondentToken,
     draft: StoredDraft,
   ): Promise<DraftSavedResponse> {
-    return this.transactions.inTenant(claims.orgId, async (manager) => {
+    return inRespondentTenant(this.dataSource, claims.orgId, async (manager) => {
       const { session } = await this.open(manager, claims);
       if (session.response) throw alreadySubmitted();
       await this.repository.storeDrafts(manager, claims.orgId, [
@@ -175,7 +176,7 @@ export class RespondentService {
   async submit(token: string, answers: Record<string, unknown>): Promise<SubmissionResponse> {
     const claims = this.verify(token);
     const digest = answersDigest(answers);
-    const result = await this.transactions.inTenant(claims.orgId, async (manager) => {
+    const result = await inRespondentTenant(this.dataSource, claims.orgId, async (manager) => {
       const { session, version } = await this.open(manager, claims);
       if (session.response) return this.repeated(session.sessionId, session.response, digest);
       const validation = validateAnswers(version, answers, session.language);
@@ -254,7 +255,7 @@ export class RespondentService {
    */
   async optOut(token: string): Promise<OptOutResponse> {
     const claims = this.verify(token);
-    return this.transactions.inTenant(claims.orgId, async (manager) => {
+    return inRespondentTenant(this.dataSource, claims.orgId, async (manager) => {
       const { session } = await this.open(manager, claims);
       const recorded = await this.optOuts.record(
         manager,
