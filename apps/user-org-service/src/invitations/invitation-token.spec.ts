@@ -4,27 +4,37 @@ import {
   invitationStatus,
   isWellFormedInvitationToken,
   newInvitationToken,
+  organizationOfInvitationToken,
 } from './invitation-token';
+
+const orgId = '0b6e4f00-1c2d-4e3f-8a9b-0c1d2e3f4a5b';
 
 describe('invitation token', () => {
   it('should issue a well-formed token whose hash is the SHA-256 of it', () => {
-    const { token, hash } = newInvitationToken();
+    const { token, hash } = newInvitationToken(orgId);
 
     expect(isWellFormedInvitationToken(token)).toBe(true);
+    expect(organizationOfInvitationToken(token)).toBe(orgId);
     expect(hash).toEqual(hashInvitationToken(token));
     expect(hash).toHaveLength(32);
   });
 
   it('should issue a different token every time', () => {
-    expect(newInvitationToken().token).not.toBe(newInvitationToken().token);
+    expect(newInvitationToken(orgId).token).not.toBe(newInvitationToken(orgId).token);
   });
 
-  it.each(['', 'short', 'a'.repeat(44), `${'a'.repeat(42)}=`, `${'a'.repeat(42)}/`])(
-    'should not take %p for a token',
-    (token) => {
-      expect(isWellFormedInvitationToken(token)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'short',
+    'a'.repeat(43),
+    `${orgId}.${'a'.repeat(44)}`,
+    `${orgId}.${'a'.repeat(42)}=`,
+    `${orgId}.${'a'.repeat(42)}/`,
+    `not-an-org.${'a'.repeat(43)}`,
+  ])('should not take %p for a token', (token) => {
+    expect(isWellFormedInvitationToken(token)).toBe(false);
+    expect(organizationOfInvitationToken(token)).toBeUndefined();
+  });
 });
 
 describe(invitationStatus.name, () => {

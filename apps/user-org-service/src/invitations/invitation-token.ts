@@ -1,9 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** 256 random bits, base64url: the credential in an invitation link. */
-export function newInvitationToken(): { token: string; hash: Buffer } {
-  const token = randomBytes(32).toString('base64url');
+const tokenPattern =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The credential in an invitation link: `<orgId>.<256 random bits, base64url>`. The org id in
+ * front is no secret; it lets the accept step bind the tenant before it looks anything up, so
+ * invitations stay behind row-level security with no org-less index of tokens.
+ */
+export function newInvitationToken(orgId: string): { token: string; hash: Buffer } {
+  const token = `${orgId.toLowerCase()}.${randomBytes(32).toString('base64url')}`;
   return { token, hash: hashInvitationToken(token) };
+}
+
+/** The organization a well-formed token names; undefined for anything this service never issued. */
+export function organizationOfInvitationToken(token: string): string | undefined {
+  return tokenPattern.exec(token)?.[1];
 }
 
 /** Only this is stored; the token itself leaves once, in the 201 and the event. */
@@ -13,7 +25,7 @@ export function hashInvitationToken(token: string): Buffer {
 
 /** Anything else cannot be a token this service issued; answered like an unknown one. */
 export function isWellFormedInvitationToken(token: string): boolean {
-  return /^[A-Za-z0-9_-]{43}$/.test(token);
+  return tokenPattern.test(token);
 }
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';

@@ -67,23 +67,18 @@ export class InvitationsRepository {
         invitation.expiresAt,
       ],
     );
-    await manager.query(
-      'INSERT INTO invitation_tokens (token_hash, org_id, invitation_id) VALUES ($1, $2, $3)',
-      [invitation.tokenHash, orgId, invitation.invitationId],
-    );
   }
 
-  /** Platform-level look-up: which org and invitation a token belongs to (before any tenant is bound). */
-  async locateToken(
+  async findIdByTokenHash(
     manager: EntityManager,
+    orgId: string,
     tokenHash: Buffer,
-  ): Promise<{ orgId: string; invitationId: string } | undefined> {
-    const rows: { org_id: string; invitation_id: string }[] = await manager.query(
-      'SELECT org_id, invitation_id FROM invitation_tokens WHERE token_hash = $1',
-      [tokenHash],
+  ): Promise<string | undefined> {
+    const rows: { invitation_id: string }[] = await manager.query(
+      'SELECT invitation_id FROM invitations WHERE org_id = $1 AND token_hash = $2',
+      [orgId, tokenHash],
     );
-    const row = rows[0];
-    return row ? { orgId: row.org_id, invitationId: row.invitation_id } : undefined;
+    return rows[0]?.invitation_id;
   }
 
   async find(

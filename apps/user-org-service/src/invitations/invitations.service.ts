@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditTrail } from '@careloop/audit';
 import type { CursorPage, OrgRole } from '@careloop/contracts';
 import { OutboxWriter } from '@careloop/messaging';
-import { bindTenant, TenantTransactions } from '@careloop/persistence';
+import { TenantTransactions } from '@careloop/persistence';
 import type { AuthenticatedCaller, Principal } from '@careloop/security';
 import { Inject, Injectable } from '@nestjs/common';
 import { toPage } from '../common/cursor';
@@ -21,7 +21,7 @@ import {
   hashInvitationToken,
   invitationExpiry,
   invitationStatus,
-  isWellFormedInvitationToken,
+  organizationOfInvitationToken,
   newInvitationToken,
 } from './invitation-token';
 import { InvitationErrors } from './invitations.errors';
@@ -85,7 +85,7 @@ export class InvitationsService {
         invitedBy,
         now,
       );
-      const { token, hash } = newInvitationToken();
+      const { token, hash } = newInvitationToken(orgId);
       const invitation: InvitationRecord = {
         invitationId: randomUUID(),
         orgId,
@@ -162,14 +162,13 @@ export class InvitationsService {
   accept(caller: AuthenticatedCaller, token: string): Promise<AcceptedInvitationResponse> {
     const identityId = caller.userId;
     if (identityId === undefined) throw InvitationErrors.userRequired();
-    if (!isWellFormedInvitationToken(token)) throw InvitationErrors.notFound();
+    const orgId = organizationOfInvitationToken(token);
+    if (orgId === undefined) throw InvitationErrors.notFound();
     const tokenHash = hashInvitationToken(token);
     return this.transactions
-      .outsideTenant(async (manager) => {
-        const located = await this.invitations.locateToken(manager, tokenHash);
-        if (!located) throw InvitationErrors.notFound();
-        const { orgId, invitationId } = located;
-        await bindTenant(manager, orgId);
+      .inTenant(orgId, async (manager) => {
+        const invitationId = await this.invitations.findIdByTokenHash(manager, orgId, tokenHash);
+        if (invitationId === undefined) throw InvitationErrors.notFound();
         await this.memberships.lockOrganization(manager, orgId);
         const invitation = await this.invitations.find(manager, orgId, invitationId, {
           forUpdate: true,

@@ -25,19 +25,9 @@ export class Invitations1732380000003 implements MigrationInterface {
       'CREATE INDEX invitations_by_time ON invitations (org_id, created_at DESC, invitation_id)',
     );
     await enableTenantRowLevelSecurity(queryRunner, 'invitations');
-
-    // The accept link names no org, and RLS hides invitations until the tenant is bound: this
-    // platform-level index (a hash and ids, nothing personal) finds the org of a token.
-    await queryRunner.query(`
-      CREATE TABLE invitation_tokens (
-        token_hash    bytea PRIMARY KEY,
-        org_id        uuid  NOT NULL,
-        invitation_id uuid  NOT NULL
-      )`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE invitation_tokens');
     await queryRunner.query('DROP TABLE invitations');
   }
 }
