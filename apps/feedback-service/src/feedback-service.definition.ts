@@ -1,4 +1,5 @@
 import type { ServiceBootstrapOptions } from '@careloop/runtime';
+import { AlertsModule } from './alerts/alerts.module';
 import { FeedbackEnvironment } from './feedback.environment';
 import { IntakeModule } from './intake/intake.module';
 import { migrations } from './migrations';
@@ -19,6 +20,7 @@ export const feedbackService: ServiceBootstrapOptions<FeedbackEnvironment> = {
     ProjectionsModule,
     SessionsModule,
     RespondentModule,
+    AlertsModule,
   ],
   // Intake batches (1,000 appointments, FHIR Bundles) are large; the edge allows 10 MB on /api/intake.
   bodyLimitBytes: 10 * 1024 * 1024,
