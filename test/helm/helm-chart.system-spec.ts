@@ -392,6 +392,11 @@ describe('the careloop Helm chart', () => {
     /** Secrets a service reads besides DATABASE_URL and REDIS_URL (values.yaml services.<name>.secretEnv). */
     const serviceSecretStandIns: Record<string, Record<string, string>> = {
       'auth-service': { AUTH_KEY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` },
+      'feedback-service': {
+        PII_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+        PII_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
+        RESPONDENT_TOKEN_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+      },
     };
 
     it('gives every service an environment its own configuration loader accepts, secrets only from Secrets', async () => {
