@@ -74,6 +74,7 @@ export class MembershipsRepository {
     orgId: string,
     policy: { mfaRequired: boolean; revision: number },
   ): Promise<boolean> {
+    await bindTenant(manager, orgId);
     const rows: unknown[] = await manager.query(
       `INSERT INTO org_security_policy (org_id, mfa_required, revision) VALUES ($1, $2, $3)
        ON CONFLICT (org_id) DO UPDATE

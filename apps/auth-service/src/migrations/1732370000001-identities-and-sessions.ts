@@ -52,7 +52,8 @@ export class IdentitiesAndSessions1732370000001 implements MigrationInterface {
       CREATE TABLE refresh_family (
         id             uuid        PRIMARY KEY,
         identity_id    uuid        NOT NULL REFERENCES identity (id) ON DELETE CASCADE,
-        org_id         uuid,
+        -- The org the session acts in, not an owner: a family belongs to its identity.
+        active_org_id  uuid,
         mfa_verified   boolean     NOT NULL,
         created_at     timestamptz NOT NULL DEFAULT now(),
         expires_at     timestamptz NOT NULL,
@@ -92,8 +93,8 @@ export class IdentitiesAndSessions1732370000001 implements MigrationInterface {
       CREATE POLICY org_membership_identity_read ON org_membership FOR SELECT
         USING (identity_id = NULLIF(current_setting('app.identity_id', true), '')::uuid)`);
 
-    // An organization's security policy as auth-service enforces it, not tenant content: login
-    // reads it for every org of a user at once, so it has no RLS.
+    // An organization's security policy as auth-service enforces it. Tenant data like the rest;
+    // login reads it for every org of one identity at once, which the second policy allows.
     await queryRunner.query(`
       CREATE TABLE org_security_policy (
         org_id        uuid        PRIMARY KEY,
@@ -101,6 +102,12 @@ export class IdentitiesAndSessions1732370000001 implements MigrationInterface {
         revision      integer     NOT NULL,
         updated_at    timestamptz NOT NULL DEFAULT now()
       )`);
+    await enableTenantRowLevelSecurity(queryRunner, 'org_security_policy');
+    await queryRunner.query(`
+      CREATE POLICY org_security_policy_member_read ON org_security_policy FOR SELECT
+        USING (org_id IN (
+          SELECT m.org_id FROM org_membership m
+           WHERE m.identity_id = NULLIF(current_setting('app.identity_id', true), '')::uuid))`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -21,7 +21,7 @@ export class RefreshTokensRepository {
     family: RefreshFamily & { maxSeconds: number },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO refresh_family (id, identity_id, org_id, mfa_verified, expires_at)
+      `INSERT INTO refresh_family (id, identity_id, active_org_id, mfa_verified, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
       [family.id, family.identityId, family.orgId, family.mfaVerified, family.maxSeconds],
     );
@@ -48,12 +48,12 @@ export class RefreshTokensRepository {
       token_expires_at: Date;
       family_id: string;
       identity_id: string;
-      org_id: string | null;
+      active_org_id: string | null;
       mfa_verified: boolean;
       revoked_at: Date | null;
       family_expires_at: Date;
     }[] = await manager.query(
-      `SELECT t.status, t.expires_at AS token_expires_at, f.id AS family_id, f.identity_id, f.org_id,
+      `SELECT t.status, t.expires_at AS token_expires_at, f.id AS family_id, f.identity_id, f.active_org_id,
               f.mfa_verified, f.revoked_at, f.expires_at AS family_expires_at
          FROM refresh_token t JOIN refresh_family f ON f.id = t.family_id
         WHERE t.token_hash = $1
@@ -70,7 +70,7 @@ export class RefreshTokensRepository {
       family: {
         id: row.family_id,
         identityId: row.identity_id,
-        orgId: row.org_id,
+        orgId: row.active_org_id,
         mfaVerified: row.mfa_verified,
       },
     };
