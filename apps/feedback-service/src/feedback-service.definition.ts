@@ -7,6 +7,7 @@ import { ProjectionsModule } from './projections/projections.module';
 import { RespondentModule } from './respondent/respondent.module';
 import { FeedbackKeysModule } from './sessions/feedback-keys.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StaffModule } from './staff/staff.module';
 
 export const feedbackService: ServiceBootstrapOptions<FeedbackEnvironment> = {
   name: 'feedback-service',
@@ -21,6 +22,7 @@ export const feedbackService: ServiceBootstrapOptions<FeedbackEnvironment> = {
     SessionsModule,
     RespondentModule,
     AlertsModule,
+    StaffModule,
   ],
   // Intake batches (1,000 appointments, FHIR Bundles) are large; the edge allows 10 MB on /api/intake.
   bodyLimitBytes: 10 * 1024 * 1024,
