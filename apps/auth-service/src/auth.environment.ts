@@ -105,6 +105,13 @@ export class AuthEnvironment extends ServiceEnvironment {
   @Min(1)
   AUTH_LOGIN_IP_FAILURES: number = 100;
 
+  /** Prefix of auth-service's keys in Redis, so deployments (or test stacks) sharing one Redis keep apart. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, {
+    message: 'AUTH_REDIS_KEY_PREFIX must be 1-64 letters, digits, colons, dashes or underscores',
+  })
+  AUTH_REDIS_KEY_PREFIX: string = 'auth';
+
   /**
    * Identities with these emails (comma-separated) carry `platform_admin`. Only for operators'
    * own accounts: without email verification, register them before publishing the setting.

@@ -52,6 +52,10 @@ export async function startCareLoopStack(
     })),
   );
   const authPort = planned.find((service) => service.name === 'auth-service')!.port;
+  // Redis is shared with other stacks and suites: this stack's login-failure counters are its own.
+  const stackEnvironment: Record<string, Environment> = {
+    'auth-service': { AUTH_REDIS_KEY_PREFIX: `auth-stack:${uniqueSuffix()}` },
+  };
   const jwksUrl = `http://127.0.0.1:${authPort}/api/auth/.well-known/jwks.json`;
 
   const services: Record<string, StackService> = {};
@@ -74,6 +78,7 @@ export async function startCareLoopStack(
           AUTH_JWKS_URL: jwksUrl,
           AUTH_ISSUER: stackIssuer,
           AUTH_AUDIENCE: stackAudience,
+          ...stackEnvironment[service.name],
           ...options.environment?.[service.name],
         },
       );

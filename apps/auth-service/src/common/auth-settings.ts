@@ -12,6 +12,7 @@ export class AuthSettings {
   readonly keyEncryptionActiveKeyId: string;
   readonly platformAdminEmails: ReadonlySet<string>;
   readonly totpIssuer: string;
+  readonly redisKeyPrefix: string;
   readonly throttle: {
     freeFailures: number;
     lockoutFailures: number;
@@ -35,6 +36,7 @@ export class AuthSettings {
         .filter((email) => email.length > 0),
     );
     this.totpIssuer = environment.AUTH_TOTP_ISSUER;
+    this.redisKeyPrefix = environment.AUTH_REDIS_KEY_PREFIX;
     this.throttle = {
       freeFailures: environment.AUTH_LOGIN_FREE_FAILURES,
       lockoutFailures: environment.AUTH_LOGIN_LOCKOUT_FAILURES,

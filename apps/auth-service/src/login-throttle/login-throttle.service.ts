@@ -29,13 +29,13 @@ export class LoginThrottleService {
     this.policy = settings.throttle;
     this.accountFailures = new RateLimiterRedis({
       storeClient: redis,
-      keyPrefix: 'auth:login-fail:account',
+      keyPrefix: `${settings.redisKeyPrefix}:login-fail:account`,
       points: settings.throttle.lockoutFailures,
       duration: settings.throttle.lockoutSeconds,
     });
     this.addressFailures = new RateLimiterRedis({
       storeClient: redis,
-      keyPrefix: 'auth:login-fail:ip',
+      keyPrefix: `${settings.redisKeyPrefix}:login-fail:ip`,
       points: settings.throttle.ipFailures,
       duration: settings.throttle.lockoutSeconds,
       blockDuration: settings.throttle.lockoutSeconds,

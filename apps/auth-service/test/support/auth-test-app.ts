@@ -128,6 +128,8 @@ export async function startAuthService(
     AUTH_AUDIENCE: 'careloop-api',
     AUTH_KEY_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
     AUTH_KEY_ENCRYPTION_ACTIVE_KEY_ID: 'test1',
+    // Failure counters per test service: another suite's failed logins from 127.0.0.1 must not block this one's.
+    AUTH_REDIS_KEY_PREFIX: `auth-test:${uniqueSuffix()}`,
     LOG_LEVEL: 'warn',
     ...overrides,
   };
