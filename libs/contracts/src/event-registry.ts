@@ -19,6 +19,7 @@ import {
   OrgMembershipRevokedV1,
   OrgSettingsUpdatedV1,
 } from './events/org.events';
+import { PatientErasureProgressedV1 } from './events/patient-erasure-progressed.event';
 import { PatientErasureRequestedV1 } from './events/patient-erasure-requested.event';
 import { SurveyArchivedV1, SurveyPublishedV1 } from './events/survey.events';
 import { SurveyResponseSubmittedV1 } from './events/survey-response-submitted.event';
@@ -100,6 +101,13 @@ const EVENT_REGISTRY = {
   [EventTypes.PatientErasureRequested]: defineEvent({
     currentVersion: '1',
     versions: { '1': PatientErasureRequestedV1 },
+    subjectOf: (data) => data.erasureRequestId,
+    orgIdOf: (data) => data.orgId,
+  }),
+  // Keyed by the request, like the request itself: one request's reports stay in order.
+  [EventTypes.PatientErasureProgressed]: defineEvent({
+    currentVersion: '1',
+    versions: { '1': PatientErasureProgressedV1 },
     subjectOf: (data) => data.erasureRequestId,
     orgIdOf: (data) => data.orgId,
   }),

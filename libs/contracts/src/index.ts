@@ -101,6 +101,11 @@ export { AnswerLimits, SurveyResponseSubmittedV1 } from './events/survey-respons
 export { AlertTriggerV1, FeedbackAlertRaisedV1 } from './events/feedback-alert-raised.event';
 export { PatientErasureRequestedV1 } from './events/patient-erasure-requested.event';
 export {
+  ERASURE_PROGRESS_STATUSES,
+  PatientErasureProgressedV1,
+} from './events/patient-erasure-progressed.event';
+export type { ErasureProgressStatus } from './events/patient-erasure-progressed.event';
+export {
   DistributionMatchV1,
   DistributionRuleV1,
   SurveyArchivedV1,

@@ -10,6 +10,7 @@ export const EventTypes = {
   SurveyResponseSubmitted: 'survey.response.submitted',
   FeedbackAlertRaised: 'feedback.alert.raised',
   PatientErasureRequested: 'patient.erasure.requested',
+  PatientErasureProgressed: 'patient.erasure.progressed',
   SurveyPublished: 'survey.published',
   SurveyArchived: 'survey.archived',
   OrgCreated: 'org.created',

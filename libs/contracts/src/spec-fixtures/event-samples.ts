@@ -117,6 +117,14 @@ export const sampleEventData: { [K in EventType]: EventPayloadMap[K] } = {
     requestedBy: identityId,
     requestedAt: '2024-06-01T10:00:00Z',
   },
+  'patient.erasure.progressed': {
+    erasureRequestId: '3c4d5e6f-7081-4293-a4b5-c6d7e8f90aa0',
+    orgId,
+    service: 'notification-service',
+    status: 'done',
+    erasedRecords: 2,
+    reportedAt: '2024-06-01T10:00:03Z',
+  },
   'survey.published': {
     surveyId,
     orgId,
