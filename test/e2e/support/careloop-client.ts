@@ -1,9 +1,10 @@
+import { request as httpRequest } from 'node:http';
 import { uniqueSuffix, waitFor } from '@careloop/testing';
 
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;
-  headers: Headers;
+  headers: Record<string, string | string[] | undefined>;
   text: string;
 }
 
@@ -16,9 +17,20 @@ export interface TokenPair {
   orgId: string | null;
 }
 
-/** A thin HTTP client for CareLoop's public surface, as a browser or an integration would call it. */
+/**
+ * A thin HTTP client for CareLoop's public surface, as a browser or an integration would call it.
+ * `sourceAddress` (any 127.x.y.z on Linux) makes it a different client to per-address limits.
+ */
 export class CareLoopClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly sourceAddress?: string,
+  ) {}
+
+  /** The same caller from another address. */
+  from(sourceAddress: string): CareLoopClient {
+    return new CareLoopClient(this.baseUrl, sourceAddress);
+  }
 
   async request<T = unknown>(
     method: string,
@@ -32,13 +44,8 @@ export class CareLoopClient {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
+    const response = await this.send(method, path, headers, body);
+    const text = response.text;
     let parsed: unknown = text;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : undefined;
@@ -46,6 +53,46 @@ export class CareLoopClient {
       // not JSON: keep the text
     }
     return { status: response.status, body: parsed as T, headers: response.headers, text };
+  }
+
+  private send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<{ status: number; headers: HttpResult['headers']; text: string }> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          method,
+          headers:
+            body !== undefined
+              ? { ...headers, 'content-length': Buffer.byteLength(body) }
+              : headers,
+          timeout: 15_000,
+          ...(this.sourceAddress ? { localAddress: this.sourceAddress } : {}),
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () =>
+            resolve({
+              status: incoming.statusCode ?? 0,
+              headers: incoming.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          incoming.on('error', reject);
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${path} timed out`)));
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
   }
 
   async signup(input: {
