@@ -1,5 +1,6 @@
 import type { ServiceBootstrapOptions } from '@careloop/runtime';
 import { AlertsModule } from './alerts/alerts.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { FeedbackEnvironment } from './feedback.environment';
 import { IntakeModule } from './intake/intake.module';
 import { migrations } from './migrations';
@@ -23,6 +24,7 @@ export const feedbackService: ServiceBootstrapOptions<FeedbackEnvironment> = {
     RespondentModule,
     AlertsModule,
     StaffModule,
+    ErasureModule,
   ],
   // Intake batches (1,000 appointments, FHIR Bundles) are large; the edge allows 10 MB on /api/intake.
   bodyLimitBytes: 10 * 1024 * 1024,

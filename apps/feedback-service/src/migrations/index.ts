@@ -2,6 +2,7 @@ import { MessagingTables1732360000000 } from '@careloop/messaging';
 import { AppointmentIntake1732395000001 } from './1732395000001-appointment-intake';
 import { SessionsAndRespondent1732395100000 } from './1732395100000-sessions-and-respondent';
 import { AlertRules1732395200000 } from './1732395200000-alert-rules';
+import { PatientErasure1732395300000 } from './1732395300000-patient-erasure';
 
 /** Applied in order at start; never edited once released. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   AppointmentIntake1732395000001,
   SessionsAndRespondent1732395100000,
   AlertRules1732395200000,
+  PatientErasure1732395300000,
 ];
