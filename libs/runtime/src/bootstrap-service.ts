@@ -54,6 +54,8 @@ export async function bootstrapService<E extends ServiceEnvironment>(
       genReqId: (request: IncomingMessage | Http2ServerRequest) =>
         resolveCorrelationId(request as IncomingMessage),
       bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+      // Path parameters carry signed tokens (respondent links) longer than Fastify's default of 100.
+      maxParamLength: 1_024,
       // The gateway sits in front; trusting it gives the client's address for audit and rate limits.
       trustProxy: true,
     }),

@@ -10,8 +10,8 @@ import {
 } from '@careloop/testing';
 import type { Environment, RunningApp } from '../../../scripts/local-stack';
 import {
-  authEnvironment,
   repositoryRoot,
+  serviceEnvironment,
   startApp,
   stopApp,
   waitUntilReady,
@@ -53,17 +53,18 @@ export async function startService(
   options: { database: TestDatabase; topicPrefix: string; environment?: Environment },
 ): Promise<ServiceUnderTest> {
   const port = await freePort();
-  const environment: Environment = {
-    PORT: String(port),
-    DATABASE_URL: options.database.url,
-    REDIS_URL: testInfrastructure.redisUrl,
-    KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
-    KAFKA_TOPIC_PREFIX: options.topicPrefix,
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    ...authEnvironment,
-    LOG_LEVEL: 'info',
-    ...options.environment,
-  };
+  // The defaults `npm start` gives each service (its local-only keys among them), then this test's own.
+  const environment: Environment = serviceEnvironment(
+    { name, port, database: options.database.name },
+    {
+      DATABASE_URL: options.database.url,
+      REDIS_URL: testInfrastructure.redisUrl,
+      KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
+      KAFKA_TOPIC_PREFIX: options.topicPrefix,
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      ...options.environment,
+    },
+  );
   const app = startApp(name, environment, join(systemLogDirectory, options.topicPrefix));
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitUntilReady(`${url}/health/live`, 60_000, app.exited))) {
