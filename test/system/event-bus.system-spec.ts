@@ -108,7 +108,7 @@ describe('event backbone between real services', () => {
     await admin.connect();
     try {
       const [topic] = await admin.fetchOffsets({
-        groupId: 'analytics-service',
+        groupId: `${topicPrefix}analytics-service`,
         topics: [`${topicPrefix}appointment.completed`],
       });
       return (topic?.partitions ?? []).reduce(

@@ -98,6 +98,17 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
+/**
+ * A service's consumer group, namespaced like its topics: deployments (or test stacks) sharing one
+ * cluster under different prefixes must not share a group, or Kafka hands one deployment's partitions
+ * to another's consumers.
+ */
+export function consumerGroupOf(
+  options: Pick<MessagingOptions, 'serviceName' | 'topicPrefix'>,
+): string {
+  return `${options.topicPrefix ?? ''}${options.serviceName}`;
+}
+
 /** The consuming half, to pass to `app.connectMicroservice({ strategy })`. */
 export function createEventServer(
   kafka: Kafka,
@@ -107,7 +118,7 @@ export function createEventServer(
   return new KafkaEventServer({
     kafka,
     sharedTransaction: (eventIds, work) => inbox.inSharedTransaction(eventIds, work),
-    groupId: options.serviceName,
+    groupId: consumerGroupOf(options),
     topicPrefix: options.topicPrefix,
     logger: nestMessagingLogger('KafkaEventServer'),
     ...options.consumer,
