@@ -1,0 +1,274 @@
+/**
+ * bench:respondent — the patient's hot path through the gateway. Starts the whole mesh (as the E2E tests do),
+ * opens sessions through the real intake, then:
+ *  1. at a fixed 200 requests/s (open loop): p50/p95/p99 of GET /r/{token}, PUT /r/{token}/draft and
+ *     POST /r/{token}/submit, each for 10 s;
+ *  2. submissions at rising concurrency (closed loop, a fresh session per submission): submissions/s and the
+ *     highest rate sustained with zero errors.
+ * One load generator address stands for thousands of patients, so the gateway runs a copy of kong.yml whose
+ * rate limits are raised (the plugins still run and still count in Redis).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseDocument } from 'yaml';
+import { repositoryRoot } from '../local-stack';
+import { CareLoopClient } from '../../test/e2e/support/careloop-client';
+import { startCareLoopStack } from '../../test/e2e/support/careloop-stack';
+import { EventTap } from '../../test/e2e/support/event-tap';
+
+const fixedRate = 200;
+const phaseSeconds = 10;
+const concurrencyLevels = [8, 16, 32, 64];
+const submissionsPerLevel = 2_000;
+
+const definition = {
+  pages: [
+    {
+      name: 'p1',
+      elements: [
+        {
+          type: 'rating',
+          name: 'nps',
+          rateMin: 0,
+          rateMax: 10,
+          isRequired: true,
+          title: 'Recommend us?',
+        },
+        { type: 'comment', name: 'why', visibleIf: '{nps} <= 6', title: 'What should we improve?' },
+        { type: 'rating', name: 'care', rateMin: 1, rateMax: 5, title: 'How was your care?' },
+      ],
+    },
+  ],
+};
+
+/** kong.yml with every rate limit raised far above the benchmark's load. */
+function benchKongConfig(): string {
+  const document = parseDocument(
+    readFileSync(join(repositoryRoot, 'deploy/kong/kong.yml'), 'utf8'),
+  );
+  const raise = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(raise);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record['name'] === 'rate-limiting' && typeof record['config'] === 'object') {
+      const config = record['config'] as Record<string, unknown>;
+      for (const period of ['second', 'minute', 'hour', 'day'])
+        if (period in config) config[period] = 100_000_000;
+    }
+    Object.values(record).forEach(raise);
+  };
+  const plain = document.toJS() as unknown;
+  raise(plain);
+  const directory = join(repositoryRoot, '.cache/bench');
+  mkdirSync(directory, { recursive: true });
+  const path = join(directory, 'kong.respondent-bench.yml');
+  writeFileSync(path, JSON.stringify(plain)); // JSON is YAML
+  return path;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function call(baseUrl: URL, method: string, path: string, body?: unknown): Promise<number> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      {
+        agent,
+        host: baseUrl.hostname,
+        port: baseUrl.port,
+        method,
+        path,
+        headers: payload
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+          : {},
+      },
+      (incoming) => {
+        incoming.resume();
+        incoming.on('end', () => resolve(incoming.statusCode ?? 0));
+        incoming.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function describe(label: string, samples: number[], errors: number, seconds: number): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const f = (value: number) => value.toFixed(1);
+  return `${label.padEnd(28)} ${(samples.length / seconds).toFixed(0)} req/s, p50 ${f(percentile(sorted, 50))} ms, p95 ${f(percentile(sorted, 95))} ms, p99 ${f(percentile(sorted, 99))} ms, errors ${errors}`;
+}
+
+/** Open loop: one request every 1/rate s whatever the answers, so slow answers cannot slow the load. */
+async function atFixedRate(
+  rate: number,
+  seconds: number,
+  send: (index: number) => Promise<number>,
+  expected: number,
+): Promise<{ samples: number[]; errors: number }> {
+  const samples: number[] = [];
+  let errors = 0;
+  const total = rate * seconds;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1_000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sent = performance.now();
+    inFlight.push(
+      send(index).then(
+        (status) => {
+          if (status === expected) samples.push(performance.now() - sent);
+          else errors += 1;
+        },
+        () => {
+          errors += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  return { samples, errors };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    'bench:respondent  starting the mesh (throwaway databases, own topics, free ports)...',
+  );
+  const stack = await startCareLoopStack({
+    environment: { gateway: { KONG_CONFIG_PATH: benchKongConfig(), LOG_LEVEL: 'warn' } },
+  });
+  const tap = await EventTap.open(stack.topicPrefix, ['feedback.session.created']);
+  try {
+    const client = new CareLoopClient(stack.gatewayUrl);
+    const admin = await client.signup({ organizationName: 'Bench clinic' });
+    await client.waitUntilOrgReadable(admin.orgId!, admin.accessToken);
+    const token = admin.accessToken;
+    const survey = await client.request<{ surveyId: string }>('POST', '/api/surveys', {
+      token,
+      body: { title: 'Bench survey', defaultLanguage: 'en', definition },
+    });
+    await client.request('PUT', `/api/surveys/${survey.body.surveyId}/distribution`, {
+      token,
+      body: { rules: [{ samplingRate: 1 }] },
+    });
+    await client.request('POST', `/api/surveys/${survey.body.surveyId}/publish`, { token });
+    // Let feedback-service take in the survey before appointments arrive.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    const sessionsNeeded =
+      fixedRate * phaseSeconds + concurrencyLevels.length * submissionsPerLevel;
+    const started = performance.now();
+    const endedAt = new Date(Date.now() - 3_600_000).toISOString();
+    for (let offset = 0; offset < sessionsNeeded; offset += 1_000) {
+      const batch = Array.from({ length: Math.min(1_000, sessionsNeeded - offset) }, (_, i) => ({
+        externalAppointmentId: `BENCH-${offset + i}`,
+        patient: {
+          externalId: `P-${offset + i}`,
+          name: 'Bench Patient',
+          email: `patient-${offset + i}@example.org`,
+          language: 'en',
+        },
+        appointment: { type: 'consultation', endedAt },
+      }));
+      const intake = await client.request('POST', '/api/intake/appointments', {
+        token,
+        body: batch,
+      });
+      if (intake.status !== 202)
+        throw new Error(`intake answered ${intake.status}: ${intake.text}`);
+    }
+    await waitForSessions(tap, sessionsNeeded);
+    const seconds = (performance.now() - started) / 1_000;
+    console.log(
+      `setup: ${sessionsNeeded} appointments -> sessions in ${seconds.toFixed(1)} s (${(sessionsNeeded / seconds).toFixed(0)}/s through intake, Kafka and session rules)`,
+    );
+    const tokens = tap
+      .all('feedback.session.created')
+      .map((event) => String(event.data['respondentUrl']).split('/').pop()!);
+
+    const gateway = new URL(stack.gatewayUrl);
+    const fixedTokens = tokens.slice(0, fixedRate * phaseSeconds);
+    const answers = { nps: 4, why: 'The wait was long', care: 4 };
+
+    const get = await atFixedRate(
+      fixedRate,
+      phaseSeconds,
+      (i) => call(gateway, 'GET', `/r/${fixedTokens[i]}`),
+      200,
+    );
+    console.log(describe(`GET /r/{token} @${fixedRate}/s`, get.samples, get.errors, phaseSeconds));
+    const put = await atFixedRate(
+      fixedRate,
+      phaseSeconds,
+      (i) => call(gateway, 'PUT', `/r/${fixedTokens[i]}/draft`, { answers: { nps: 4 } }),
+      200,
+    );
+    console.log(describe(`PUT draft @${fixedRate}/s`, put.samples, put.errors, phaseSeconds));
+    const post = await atFixedRate(
+      fixedRate,
+      phaseSeconds,
+      (i) => call(gateway, 'POST', `/r/${fixedTokens[i]}/submit`, { answers }),
+      201,
+    );
+    console.log(describe(`POST submit @${fixedRate}/s`, post.samples, post.errors, phaseSeconds));
+
+    let best = 0;
+    let cursor = fixedTokens.length;
+    for (const concurrency of concurrencyLevels) {
+      const levelTokens = tokens.slice(cursor, cursor + submissionsPerLevel);
+      cursor += submissionsPerLevel;
+      const samples: number[] = [];
+      let errors = 0;
+      let next = 0;
+      const levelStarted = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < levelTokens.length) {
+            const tokenOfSession = levelTokens[next++]!;
+            const sent = performance.now();
+            const status = await call(gateway, 'POST', `/r/${tokenOfSession}/submit`, {
+              answers,
+            }).catch(() => 0);
+            if (status === 201) samples.push(performance.now() - sent);
+            else errors += 1;
+          }
+        }),
+      );
+      const levelSeconds = (performance.now() - levelStarted) / 1_000;
+      console.log(describe(`POST submit, ${concurrency} in flight`, samples, errors, levelSeconds));
+      if (errors === 0) best = Math.max(best, samples.length / levelSeconds);
+    }
+    console.log(`highest sustained submissions/s with zero errors: ${best.toFixed(0)}`);
+  } finally {
+    await tap.close();
+    await stack.stop();
+  }
+}
+
+async function waitForSessions(tap: EventTap, count: number): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  while (tap.all('feedback.session.created').length < count) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `only ${tap.all('feedback.session.created').length} of ${count} sessions were created`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
