@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { repositoryRoot } from '../local-stack';
 import { CareLoopClient } from '../../test/e2e/support/careloop-client';
 import { startCareLoopStack } from '../../test/e2e/support/careloop-stack';
@@ -64,7 +64,7 @@ function benchKongConfig(): string {
   const directory = join(repositoryRoot, '.cache/bench');
   mkdirSync(directory, { recursive: true });
   const path = join(directory, 'kong.respondent-bench.yml');
-  writeFileSync(path, JSON.stringify(plain)); // JSON is YAML
+  writeFileSync(path, stringify(plain));
   return path;
 }
 
