@@ -1,8 +1,9 @@
-import type { StateChange } from '@careloop/messaging';
+import type { SqlExecutor, StateChange } from '@careloop/messaging';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PatientIndexes } from '../sessions/patient-contact';
 import { bindTenantOnce } from './tenant-binding';
+import { byteaLiteral, uuidLiteral } from './tenant-round-trips';
 
 /** An open session as the respondent path sees it, with its response and stored draft if any. */
 export interface RespondentSession {
@@ -30,7 +31,7 @@ export interface DraftToStore extends StoredDraft {
   sessionId: string;
 }
 
-interface SessionRow {
+export interface SessionRow {
   session_id: string;
   survey_id: string;
   survey_version: number;
@@ -74,60 +75,38 @@ export class RespondentRepository {
     nonceDigest: Buffer,
   ): Promise<RespondentSession | undefined> {
     await bindTenantOnce(manager, orgId);
-    const [row]: SessionRow[] = await manager.query(
-      `SELECT s.session_id, s.survey_id, s.survey_version, s.language, s.expires_at, s.external_appointment_id,
-              s.site, s.provider, s.patient_index, s.email_index, s.phone_index, s.opted_out_at,
-              r.response_id, r.answers_sha256, r.submitted_at,
-              d.answers AS draft_answers, d.saved_at AS draft_saved_at
-         FROM feedback_session s
-         LEFT JOIN survey_response r ON r.session_id = s.session_id
-         LEFT JOIN session_draft d ON d.session_id = s.session_id
-        WHERE s.org_id = $1 AND s.session_id = $2 AND s.status = 'open' AND s.token_nonce_sha256 = $3`,
-      [orgId, sessionId, nonceDigest],
-    );
-    if (!row) return undefined;
-    const indexes: PatientIndexes = { patient: row.patient_index };
-    if (row.email_index) indexes.email = row.email_index;
-    if (row.phone_index) indexes.phone = row.phone_index;
-    return {
-      sessionId: row.session_id,
+    const [row]: SessionRow[] = await manager.query(sessionSelect('$1', '$2', '$3'), [
       orgId,
-      surveyId: row.survey_id,
-      surveyVersion: row.survey_version,
-      language: row.language,
-      expiresAt: row.expires_at,
-      externalAppointmentId: row.external_appointment_id,
-      ...(row.site !== null ? { site: row.site } : {}),
-      ...(row.provider !== null ? { provider: row.provider } : {}),
-      indexes,
-      optedOut: row.opted_out_at !== null,
-      ...(row.response_id !== null && row.answers_sha256 !== null && row.submitted_at !== null
-        ? {
-            response: {
-              responseId: row.response_id,
-              answersDigest: row.answers_sha256,
-              submittedAt: row.submitted_at,
-            },
-          }
-        : {}),
-      ...(row.draft_answers !== null && row.draft_saved_at !== null
-        ? { storedDraft: { answers: row.draft_answers, savedAt: row.draft_saved_at } }
-        : {}),
-    };
+      sessionId,
+      nonceDigest,
+    ]);
+    return row ? toRespondentSession(orgId, row) : undefined;
   }
 
+  /**
+   * `findSession` as literal SQL for `TenantRoundTrips` (so it can share a round trip with the
+   * tenant binding); read the rows with `toRespondentSession`.
+   */
+  sessionStatement(orgId: string, sessionId: string, nonceDigest: Buffer): string {
+    return sessionSelect(uuidLiteral(orgId), uuidLiteral(sessionId), byteaLiteral(nonceDigest));
+  }
+
+  /** Deletes the session's stored draft (literal SQL for `TenantRoundTrips`). */
+  deleteDraftStatement(orgId: string, sessionId: string): string {
+    return `DELETE FROM session_draft WHERE org_id = ${uuidLiteral(orgId)} AND session_id = ${uuidLiteral(sessionId)}`;
+  }
+
+  /** The session's response; `connection` is already bound to `orgId`'s tenant. */
   async findResponse(
-    manager: EntityManager,
+    connection: SqlExecutor,
     orgId: string,
     sessionId: string,
   ): Promise<{ responseId: string; answersDigest: string; submittedAt: Date } | undefined> {
-    await bindTenantOnce(manager, orgId);
-    const [row]: { response_id: string; answers_sha256: string; submitted_at: Date }[] =
-      await manager.query(
-        `SELECT response_id, answers_sha256, submitted_at FROM survey_response
-          WHERE org_id = $1 AND session_id = $2`,
-        [orgId, sessionId],
-      );
+    const [row] = (await connection.query(
+      `SELECT response_id, answers_sha256, submitted_at FROM survey_response
+        WHERE org_id = $1 AND session_id = $2`,
+      [orgId, sessionId],
+    )) as { response_id: string; answers_sha256: string; submitted_at: Date }[];
     return row
       ? {
           responseId: row.response_id,
@@ -189,14 +168,6 @@ export class RespondentRepository {
     );
   }
 
-  async deleteDraft(manager: EntityManager, orgId: string, sessionId: string): Promise<void> {
-    await bindTenantOnce(manager, orgId);
-    await manager.query(`DELETE FROM session_draft WHERE org_id = $1 AND session_id = $2`, [
-      orgId,
-      sessionId,
-    ]);
-  }
-
   /** Returns true when this call opted the session out (false when it already was). */
   async markOptedOut(manager: EntityManager, orgId: string, sessionId: string): Promise<boolean> {
     await bindTenantOnce(manager, orgId);
@@ -209,4 +180,48 @@ export class RespondentRepository {
     );
     return rows.length > 0;
   }
+}
+
+/** The session a token names, with response and stored draft; the arguments are SQL expressions. */
+function sessionSelect(orgId: string, sessionId: string, nonceDigest: string): string {
+  return `SELECT s.session_id, s.survey_id, s.survey_version, s.language, s.expires_at, s.external_appointment_id,
+              s.site, s.provider, s.patient_index, s.email_index, s.phone_index, s.opted_out_at,
+              r.response_id, r.answers_sha256, r.submitted_at,
+              d.answers AS draft_answers, d.saved_at AS draft_saved_at
+         FROM feedback_session s
+         LEFT JOIN survey_response r ON r.session_id = s.session_id
+         LEFT JOIN session_draft d ON d.session_id = s.session_id
+        WHERE s.org_id = ${orgId} AND s.session_id = ${sessionId} AND s.status = 'open'
+          AND s.token_nonce_sha256 = ${nonceDigest}`;
+}
+
+export function toRespondentSession(orgId: string, row: SessionRow): RespondentSession {
+  const indexes: PatientIndexes = { patient: row.patient_index };
+  if (row.email_index) indexes.email = row.email_index;
+  if (row.phone_index) indexes.phone = row.phone_index;
+  return {
+    sessionId: row.session_id,
+    orgId,
+    surveyId: row.survey_id,
+    surveyVersion: row.survey_version,
+    language: row.language,
+    expiresAt: row.expires_at,
+    externalAppointmentId: row.external_appointment_id,
+    ...(row.site !== null ? { site: row.site } : {}),
+    ...(row.provider !== null ? { provider: row.provider } : {}),
+    indexes,
+    optedOut: row.opted_out_at !== null,
+    ...(row.response_id !== null && row.answers_sha256 !== null && row.submitted_at !== null
+      ? {
+          response: {
+            responseId: row.response_id,
+            answersDigest: row.answers_sha256,
+            submittedAt: row.submitted_at,
+          },
+        }
+      : {}),
+    ...(row.draft_answers !== null && row.draft_saved_at !== null
+      ? { storedDraft: { answers: row.draft_answers, savedAt: row.draft_saved_at } }
+      : {}),
+  };
 }

@@ -21,9 +21,10 @@ import { DraftStore } from './draft.store';
 import type { VerifiedRespondentToken } from './respondent-token';
 import { RespondentTokens } from './respondent-token';
 import { alreadySubmitted, answersInvalid, linkNotFound } from './respondent.errors';
-import type { RespondentSession, StoredDraft } from './respondent.repository';
-import { RespondentRepository } from './respondent.repository';
+import type { RespondentSession, SessionRow, StoredDraft } from './respondent.repository';
+import { RespondentRepository, toRespondentSession } from './respondent.repository';
 import { inRespondentTenant } from './tenant-binding';
+import { TenantRoundTrips } from './tenant-round-trips';
 
 interface OpenedSession {
   session: RespondentSession;
@@ -44,6 +45,7 @@ function newer(a: StoredDraft | undefined, b: StoredDraft | undefined): StoredDr
 @Injectable()
 export class RespondentService {
   private readonly logger = new Logger(RespondentService.name);
+  private readonly roundTrips: TenantRoundTrips;
 
   constructor(
     private readonly tokens: RespondentTokens,
@@ -54,7 +56,9 @@ export class RespondentService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly auditTrail: AuditTrail,
-  ) {}
+  ) {
+    this.roundTrips = new TenantRoundTrips(dataSource);
+  }
 
   private verify(token: string): VerifiedRespondentToken {
     const claims = this.tokens.verify(token);
@@ -84,10 +88,36 @@ export class RespondentService {
     return { session, version };
   }
 
+  /**
+   * The session from the rows of `sessionStatement` and its version, from memory once this
+   * process has served it (a miss loads it in a tenant transaction of its own).
+   */
+  private async opened(
+    claims: VerifiedRespondentToken,
+    rows: readonly SessionRow[],
+  ): Promise<OpenedSession> {
+    const [row] = rows;
+    if (!row) throw linkNotFound();
+    const session = toRespondentSession(claims.orgId, row);
+    const version =
+      this.versions.peek(claims.orgId, session.surveyId, session.surveyVersion) ??
+      (await inRespondentTenant(this.dataSource, claims.orgId, (manager) =>
+        this.versions.get(manager, claims.orgId, session.surveyId, session.surveyVersion),
+      ));
+    if (!version) throw linkNotFound();
+    return { session, version };
+  }
+
+  private sessionStatement(claims: VerifiedRespondentToken): string {
+    return this.repository.sessionStatement(claims.orgId, claims.sessionId, claims.nonceDigest);
+  }
+
   async view(token: string): Promise<RespondentSurveyResponse> {
     const claims = this.verify(token);
     const [{ session, version }, cachedDraft] = await Promise.all([
-      inRespondentTenant(this.dataSource, claims.orgId, (manager) => this.open(manager, claims)),
+      this.roundTrips
+        .read<SessionRow>(claims.orgId, this.sessionStatement(claims))
+        .then((rows) => this.opened(claims, rows)),
       this.drafts.load(claims.sessionId).catch(() => undefined),
     ]);
     const submitted = session.response !== undefined;
@@ -176,62 +206,73 @@ export class RespondentService {
   async submit(token: string, answers: Record<string, unknown>): Promise<SubmissionResponse> {
     const claims = this.verify(token);
     const digest = answersDigest(answers);
-    const result = await inRespondentTenant(this.dataSource, claims.orgId, async (manager) => {
-      const { session, version } = await this.open(manager, claims);
-      if (session.response) return this.repeated(session.sessionId, session.response, digest);
-      const validation = validateAnswers(version, answers, session.language);
-      if (!validation.ok) {
-        throw answersInvalid(
-          validation.errors.map((error) => ({
-            field: error.questionId ? `answers.${error.questionId}` : 'answers',
-            message: error.questionId ? `${error.questionId} ${error.message}` : error.message,
-          })),
-        );
-      }
-      const responseId = randomUUID();
-      const submittedAt = new Date();
-      const written = await this.outbox.appendWith(
-        manager,
-        this.repository.responseStatement(claims.orgId, {
-          responseId,
-          sessionId: session.sessionId,
-          surveyId: session.surveyId,
-          surveyVersion: session.surveyVersion,
-          language: session.language,
-          answers,
-          answersDigest: digest,
-          submittedAt,
-        }),
-        EventTypes.SurveyResponseSubmitted,
-        {
-          subject: session.sessionId,
-          orgId: claims.orgId,
-          data: {
+    // One transaction in three round trips: BEGIN + binding + session read, response + event, COMMIT.
+    const result = await this.roundTrips.transaction<SessionRow, SubmissionResponse>(
+      claims.orgId,
+      this.sessionStatement(claims),
+      async (rows, connection) => {
+        const { session, version } = await this.opened(claims, rows);
+        if (session.response) return this.repeated(session.sessionId, session.response, digest);
+        const validation = validateAnswers(version, answers, session.language);
+        if (!validation.ok) {
+          throw answersInvalid(
+            validation.errors.map((error) => ({
+              field: error.questionId ? `answers.${error.questionId}` : 'answers',
+              message: error.questionId ? `${error.questionId} ${error.message}` : error.message,
+            })),
+          );
+        }
+        const responseId = randomUUID();
+        const submittedAt = new Date();
+        const written = await this.outbox.appendWith(
+          connection,
+          this.repository.responseStatement(claims.orgId, {
             responseId,
             sessionId: session.sessionId,
-            orgId: claims.orgId,
             surveyId: session.surveyId,
             surveyVersion: session.surveyVersion,
-            answers,
-            submittedAt: submittedAt.toISOString(),
             language: session.language,
-            externalAppointmentId: session.externalAppointmentId,
-            ...(session.site !== undefined ? { site: session.site } : {}),
-            ...(session.provider !== undefined ? { provider: session.provider } : {}),
+            answers,
+            answersDigest: digest,
+            submittedAt,
+          }),
+          EventTypes.SurveyResponseSubmitted,
+          {
+            subject: session.sessionId,
+            orgId: claims.orgId,
+            data: {
+              responseId,
+              sessionId: session.sessionId,
+              orgId: claims.orgId,
+              surveyId: session.surveyId,
+              surveyVersion: session.surveyVersion,
+              answers,
+              submittedAt: submittedAt.toISOString(),
+              language: session.language,
+              externalAppointmentId: session.externalAppointmentId,
+              ...(session.site !== undefined ? { site: session.site } : {}),
+              ...(session.provider !== undefined ? { provider: session.provider } : {}),
+            },
           },
-        },
-      );
-      if (!written) {
-        // A concurrent submission of the same session won; judge ours against it.
-        const winner = await this.repository.findResponse(manager, claims.orgId, session.sessionId);
-        if (!winner) throw new Error('response insert conflicted but no response exists');
-        return this.repeated(session.sessionId, winner, digest);
-      }
-      if (session.storedDraft) {
-        await this.repository.deleteDraft(manager, claims.orgId, session.sessionId);
-      }
-      return { responseId, sessionId: session.sessionId, submittedAt: submittedAt.toISOString() };
-    });
+        );
+        if (!written) {
+          // A concurrent submission of the same session won; judge ours against it.
+          const winner = await this.repository.findResponse(
+            connection,
+            claims.orgId,
+            session.sessionId,
+          );
+          if (!winner) throw new Error('response insert conflicted but no response exists');
+          return this.repeated(session.sessionId, winner, digest);
+        }
+        if (session.storedDraft) {
+          await connection.script(
+            this.repository.deleteDraftStatement(claims.orgId, session.sessionId),
+          );
+        }
+        return { responseId, sessionId: session.sessionId, submittedAt: submittedAt.toISOString() };
+      },
+    );
     await this.drafts.close(claims.orgId, claims.sessionId).catch(() => undefined);
     return result;
   }

@@ -1,0 +1,94 @@
+import { TENANT_SETTING } from '@careloop/persistence';
+import type { SqlExecutor } from '@careloop/messaging';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { DataSource } from 'typeorm';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID as SQL text; refuses anything else, so nothing a caller sends can reach the statement. */
+export function uuidLiteral(value: string): string {
+  if (!uuidPattern.test(value)) throw new TypeError(`not a UUID: ${value}`);
+  return `'${value.toLowerCase()}'::uuid`;
+}
+
+/** Bytes as SQL text (hex, which cannot close the literal). */
+export function byteaLiteral(value: Buffer): string {
+  return `'\\x${value.toString('hex')}'::bytea`;
+}
+
+function bindStatement(orgId: string): string {
+  return `SELECT set_config('${TENANT_SETTING}', ${uuidLiteral(orgId)}::text, true)`;
+}
+
+/** The last result of a multi-statement simple query (pg answers an array for several statements). */
+function lastRows<T extends QueryResultRow>(result: QueryResult | QueryResult[]): T[] {
+  const last = Array.isArray(result) ? result[result.length - 1] : result;
+  return (last?.rows ?? []) as T[];
+}
+
+/** A connection in a tenant-bound transaction, for `OutboxWriter.appendWith` and literal statements. */
+export interface TenantConnection extends SqlExecutor {
+  /** Statements whose values are literals built by `uuidLiteral`/`byteaLiteral` (one round trip). */
+  script<T extends QueryResultRow>(text: string): Promise<T[]>;
+}
+
+/**
+ * The respondent hot path in as few Postgres round trips as the protocol allows. TypeORM's
+ * `transaction` + `bindTenant` costs BEGIN, set_config, the work and COMMIT as separate round trips
+ * (each also a span and a TypeORM query runner); here the tenant binding travels in the same query
+ * text as the statement after it, as a simple-protocol script. Such a script cannot carry
+ * parameters, so only values rendered by `uuidLiteral`/`byteaLiteral` go into it; anything else
+ * (answers, events) goes through parameterized statements on the same connection.
+ */
+export class TenantRoundTrips {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /**
+   * One read in one round trip: a multi-statement query runs as a single implicit transaction, so
+   * the transaction-local tenant setting applies to `select` and is gone afterwards.
+   */
+  async read<T extends QueryResultRow>(orgId: string, select: string): Promise<T[]> {
+    const result = (await this.pool.query(`${bindStatement(orgId)}; ${select}`)) as unknown as
+      QueryResult | QueryResult[];
+    return lastRows<T>(result);
+  }
+
+  /**
+   * `work` in a transaction bound to `orgId`; `first` (literal SQL, usually the read the work
+   * depends on) travels with BEGIN and the binding, and its rows are handed to `work`.
+   */
+  async transaction<R extends QueryResultRow, T>(
+    orgId: string,
+    first: string,
+    work: (rows: R[], connection: TenantConnection) => Promise<T>,
+  ): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const rows = lastRows<R>(await client.query(`BEGIN; ${bindStatement(orgId)}; ${first}`));
+      const connection: TenantConnection = {
+        query: async (sql: string, parameters?: unknown[]): Promise<unknown[]> =>
+          (await client.query(sql, parameters)).rows as unknown[],
+        script: async <T2 extends QueryResultRow>(text: string) =>
+          lastRows<T2>(await client.query(text)),
+      };
+      const result = await work(rows, connection);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection is unusable: drop it from the pool instead of reusing it.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
