@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { newUuid, waitFor } from '@careloop/testing';
+import { intakeCorpusDirectory, newUuid, waitFor } from '@careloop/testing';
 import { IntakeTestStack } from './support/intake-test-stack';
 
 // @fastify/static 10 (added for Swagger UI assets) pulls content-disposition 3, an ES module jest's
@@ -11,7 +11,7 @@ jest.mock('@fastify/static', () => {
   return { __esModule: true, default: plugin, fastifyStatic: plugin };
 });
 
-const corpus = path.resolve(__dirname, '../../../../shared/corpus/intake');
+const corpus = intakeCorpusDirectory();
 const corpusFile = (file: string): string => readFileSync(path.join(corpus, file), 'utf8');
 const hl7Type = 'x-application/hl7-v2+er7';
 

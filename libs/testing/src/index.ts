@@ -1,2 +1,5 @@
+export * from './free-port';
 export * from './infrastructure';
+export * from './intake-corpus';
+export * from './test-token-issuer';
 export * from './wait-for';

@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ALL_EVENT_TYPES } from '@careloop/contracts';
 import type { TestDatabase } from '@careloop/testing';
 import {
   createTestDatabase,
   createTestTopics,
+  freePort,
   testInfrastructure,
   uniqueSuffix,
 } from '@careloop/testing';
@@ -19,20 +19,7 @@ import {
 
 export const systemLogDirectory = join(repositoryRoot, '.cache/test-logs');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort };
 
 /** Topics of every event type (and their DLQs) under a fresh prefix: this test's own bus. */
 export async function isolatedBus(partitions = 3): Promise<string> {

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { intakeCorpusDirectory } from '@careloop/testing';
 import { mapFhirBody } from './fhir-encounter.mapper';
 import { mapHl7v2Body } from './hl7v2-adt.mapper';
 import type { MappedBody } from './intake.types';
 
 // The shared corpus of real FHIR R4 and HL7 v2 messages lives beside the repository, never in it
 // (several files carry their own licences). CI runs on this machine, so its absence is a failure.
-const repositoryRoot = path.resolve(__dirname, '../../../..');
-const corpus = path.resolve(repositoryRoot, '../shared/corpus/intake');
+const corpus = intakeCorpusDirectory();
 const orgId = '6f1c1b9e-3f0e-4a8e-9c51-0a4b0f1f1e2a';
 
 interface CorpusEntry {

@@ -1,37 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '@careloop/contracts';
 import { ALL_EVENT_TYPES } from '@careloop/contracts';
 import type { RunningService } from '@careloop/runtime';
 import { bootstrapService } from '@careloop/runtime';
-import { jose } from '@careloop/security';
 import type { TestDatabase } from '@careloop/testing';
 import {
   createTestDatabase,
   createTestTopics,
   deleteTestTopics,
+  freePort,
   testInfrastructure,
+  TestTokenIssuer,
   testKafka,
   uniqueSuffix,
 } from '@careloop/testing';
 import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { feedbackService } from '../../src/feedback-service.definition';
-
-const issuer = 'http://careloop.test/api/auth';
-const audience = 'careloop-api';
-
-type SigningKey = Awaited<ReturnType<typeof jose.generateKeyPair>>['privateKey'];
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 const key = (): string => randomBytes(32).toString('base64');
 
@@ -53,8 +38,7 @@ export class IntakeTestStack {
     readonly database: TestDatabase,
     readonly topicPrefix: string,
     private readonly service: RunningService,
-    private readonly jwks: Server,
-    private readonly privateKey: SigningKey,
+    private readonly issuer: TestTokenIssuer,
     private readonly listener: Consumer,
   ) {}
 
@@ -63,14 +47,7 @@ export class IntakeTestStack {
     const topicPrefix = `fi${uniqueSuffix()}.`;
     await createTestTopics(topicPrefix, ALL_EVENT_TYPES, 1);
 
-    const { publicKey, privateKey } = await jose.generateKeyPair('RS256');
-    const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-    const jwks = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const jwksPort = (jwks.address() as AddressInfo).port;
+    const issuer = await TestTokenIssuer.start();
 
     Object.assign(process.env, {
       PORT: String(await freePort()),
@@ -81,9 +58,9 @@ export class IntakeTestStack {
       KAFKA_TOPIC_PREFIX: topicPrefix,
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       KAFKA_COMMIT_INTERVAL_MS: '200',
-      AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
-      AUTH_ISSUER: issuer,
-      AUTH_AUDIENCE: audience,
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
       LOG_LEVEL: 'warn',
       // Read by the service's other features once they are registered; harmless for the intake.
       PII_ENCRYPTION_KEYS: `k1:${key()}`,
@@ -103,7 +80,7 @@ export class IntakeTestStack {
       topics: [`${topicPrefix}appointment.completed`, `${topicPrefix}audit.logged`],
       fromBeginning: true,
     });
-    const stack = new IntakeTestStack(database, topicPrefix, service, jwks, privateKey, listener);
+    const stack = new IntakeTestStack(database, topicPrefix, service, issuer, listener);
     await listener.run({
       eachMessage: ({ message }) => {
         stack.published.push(
@@ -122,7 +99,7 @@ export class IntakeTestStack {
   async stop(): Promise<void> {
     await this.listener.disconnect();
     await this.service.app.close();
-    await new Promise<void>((resolve) => this.jwks.close(() => resolve()));
+    await this.issuer.close();
     await this.database.drop();
     await deleteTestTopics(this.topicPrefix);
   }
@@ -140,14 +117,7 @@ export class IntakeTestStack {
   }
 
   private sign(payload: Record<string, unknown>, subject: string): Promise<string> {
-    return new jose.SignJWT(payload)
-      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
-      .setSubject(subject)
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(this.privateKey);
+    return this.issuer.sign(subject, payload);
   }
 
   eventsOf(type: string, orgId: string): CloudEvent<Record<string, unknown>>[] {

@@ -1,16 +1,7 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '@careloop/contracts';
-import { jose } from '@careloop/security';
-import { testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
+import { TestTokenIssuer, testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
 import type { Consumer } from 'kafkajs';
 import { SessionsTestStack } from './sessions-test-stack';
-
-const issuer = 'http://careloop.test/api/auth';
-const audience = 'careloop-api';
-
-type SigningKey = Awaited<ReturnType<typeof jose.generateKeyPair>>['privateKey'];
 
 export interface StaffHttpResult<T = Record<string, unknown>> {
   status: number;
@@ -29,8 +20,7 @@ export class StaffTestStack {
 
   private constructor(
     readonly sessions: SessionsTestStack,
-    private readonly jwks: Server,
-    private readonly privateKey: SigningKey,
+    private readonly issuer: TestTokenIssuer,
     private readonly listener: Consumer,
   ) {}
 
@@ -38,23 +28,11 @@ export class StaffTestStack {
     topics: readonly string[],
     overrides: Record<string, string> = {},
   ): Promise<StaffTestStack> {
-    const { publicKey, privateKey } = await jose.generateKeyPair('RS256');
-    const jwk = {
-      ...(await jose.exportJWK(publicKey)),
-      kid: 'staff-key',
-      alg: 'RS256',
-      use: 'sig',
-    };
-    const jwks = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const jwksPort = (jwks.address() as AddressInfo).port;
+    const issuer = await TestTokenIssuer.start();
     const sessions = await SessionsTestStack.start({
-      AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
-      AUTH_ISSUER: issuer,
-      AUTH_AUDIENCE: audience,
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
       ...overrides,
     });
     const listener = testKafka(`staff-spec-${uniqueSuffix()}`).consumer({
@@ -65,7 +43,7 @@ export class StaffTestStack {
       topics: topics.map((type) => sessions.topicPrefix + type),
       fromBeginning: true,
     });
-    const stack = new StaffTestStack(sessions, jwks, privateKey, listener);
+    const stack = new StaffTestStack(sessions, issuer, listener);
     await listener.run({
       eachMessage: ({ message }) => {
         stack.published.push(
@@ -80,7 +58,7 @@ export class StaffTestStack {
   async stop(): Promise<void> {
     await this.listener.disconnect();
     await this.sessions.stop();
-    await new Promise<void>((resolve) => this.jwks.close(() => resolve()));
+    await this.issuer.close();
   }
 
   /** A staff member's access token in one organization. */
@@ -89,14 +67,7 @@ export class StaffTestStack {
     roles: string[],
     userId = '5b0c8a8e-3f5e-4f1a-9a51-1d4c2e6b7a90',
   ): Promise<string> {
-    return new jose.SignJWT({ org: orgId, roles })
-      .setProtectedHeader({ alg: 'RS256', kid: 'staff-key' })
-      .setSubject(userId)
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(this.privateKey);
+    return this.issuer.sign(userId, { org: orgId, roles });
   }
 
   async request<T = Record<string, unknown>>(

@@ -1,16 +1,14 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CloudEvent, EventType } from '@careloop/contracts';
 import type { RunningService } from '@careloop/runtime';
 import { bootstrapService } from '@careloop/runtime';
-import { jose } from '@careloop/security';
 import type { TestDatabase } from '@careloop/testing';
 import {
   createTestDatabase,
   createTestTopics,
   deleteTestTopics,
+  freePort,
   testInfrastructure,
+  TestTokenIssuer,
   testKafka,
   uniqueSuffix,
 } from '@careloop/testing';
@@ -18,19 +16,7 @@ import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { surveyService } from '../../src/survey-service.definition';
 
-const issuer = 'http://careloop.test/api/auth';
-const audience = 'careloop-api';
 const producedTopics: EventType[] = ['survey.published', 'survey.archived', 'audit.logged'];
-
-type SigningKey = Awaited<ReturnType<typeof jose.generateKeyPair>>['privateKey'];
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 export interface HttpResult<T = Record<string, unknown>> {
   status: number;
@@ -49,8 +35,7 @@ export class SurveyTestStack {
   private constructor(
     readonly database: TestDatabase,
     readonly topicPrefix: string,
-    private readonly jwks: Server,
-    private readonly privateKey: SigningKey,
+    private readonly issuer: TestTokenIssuer,
     private readonly listener: Consumer,
   ) {}
 
@@ -59,19 +44,12 @@ export class SurveyTestStack {
     const topicPrefix = `sv${uniqueSuffix()}.`;
     await createTestTopics(topicPrefix, producedTopics, 1);
 
-    const { publicKey, privateKey } = await jose.generateKeyPair('RS256');
-    const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-    const jwks = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const jwksPort = (jwks.address() as AddressInfo).port;
+    const issuer = await TestTokenIssuer.start();
 
     const listener = testKafka(`survey-spec-${uniqueSuffix()}`).consumer({
       groupId: `survey-spec-${uniqueSuffix()}`,
     });
-    const stack = new SurveyTestStack(database, topicPrefix, jwks, privateKey, listener);
+    const stack = new SurveyTestStack(database, topicPrefix, issuer, listener);
     for (let index = 0; index < instanceCount; index += 1) {
       Object.assign(process.env, {
         PORT: String(await freePort()),
@@ -82,9 +60,9 @@ export class SurveyTestStack {
         KAFKA_TOPIC_PREFIX: topicPrefix,
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         KAFKA_COMMIT_INTERVAL_MS: '200',
-        AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
-        AUTH_ISSUER: issuer,
-        AUTH_AUDIENCE: audience,
+        AUTH_JWKS_URL: issuer.jwksUrl,
+        AUTH_ISSUER: issuer.issuer,
+        AUTH_AUDIENCE: issuer.audience,
         LOG_LEVEL: 'warn',
       });
       stack.instances.push(await bootstrapService(surveyService));
@@ -115,7 +93,7 @@ export class SurveyTestStack {
   async stop(): Promise<void> {
     await this.listener.disconnect();
     for (const instance of this.instances) await instance.app.close();
-    await new Promise<void>((resolve) => this.jwks.close(() => resolve()));
+    await this.issuer.close();
     await this.database.drop();
     await deleteTestTopics(this.topicPrefix);
   }
@@ -123,14 +101,7 @@ export class SurveyTestStack {
   tokenFor(claims: { sub: string; org?: string; roles?: string[] }): Promise<string> {
     const payload: Record<string, unknown> = { roles: claims.roles ?? [] };
     if (claims.org !== undefined) payload['org'] = claims.org;
-    return new jose.SignJWT(payload)
-      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
-      .setSubject(claims.sub)
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(this.privateKey);
+    return this.issuer.sign(claims.sub, payload);
   }
 
   eventsOf<T>(type: EventType): CloudEvent<T>[] {
