@@ -8,15 +8,12 @@
  * One load generator address stands for thousands of patients, so the gateway runs a copy of kong.yml whose
  * rate limits are raised (the plugins still run and still count in Redis).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseDocument, stringify } from 'yaml';
-import { repositoryRoot } from '../local-stack';
 import { CareLoopClient } from '../../test/e2e/support/careloop-client';
 import { startCareLoopStack } from '../../test/e2e/support/careloop-stack';
 import { EventTap } from '../../test/e2e/support/event-tap';
+import { benchKongConfig } from './bench-kong-config';
 
 const fixedRate = 200;
 const phaseSeconds = 10;
@@ -42,31 +39,6 @@ const definition = {
     },
   ],
 };
-
-/** kong.yml with every rate limit raised far above the benchmark's load. */
-function benchKongConfig(): string {
-  const document = parseDocument(
-    readFileSync(join(repositoryRoot, 'deploy/kong/kong.yml'), 'utf8'),
-  );
-  const raise = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(raise);
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Record<string, unknown>;
-    if (record['name'] === 'rate-limiting' && typeof record['config'] === 'object') {
-      const config = record['config'] as Record<string, unknown>;
-      for (const period of ['second', 'minute', 'hour', 'day'])
-        if (period in config) config[period] = 100_000_000;
-    }
-    Object.values(record).forEach(raise);
-  };
-  const plain = document.toJS() as unknown;
-  raise(plain);
-  const directory = join(repositoryRoot, '.cache/bench');
-  mkdirSync(directory, { recursive: true });
-  const path = join(directory, 'kong.respondent-bench.yml');
-  writeFileSync(path, stringify(plain));
-  return path;
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -143,7 +115,9 @@ async function main(): Promise<void> {
     'bench:respondent  starting the mesh (throwaway databases, own topics, free ports)...',
   );
   const stack = await startCareLoopStack({
-    environment: { gateway: { KONG_CONFIG_PATH: benchKongConfig(), LOG_LEVEL: 'warn' } },
+    environment: {
+      gateway: { KONG_CONFIG_PATH: benchKongConfig('respondent'), LOG_LEVEL: 'warn' },
+    },
   });
   const tap = await EventTap.open(stack.topicPrefix, ['feedback.session.created']);
   try {
