@@ -3,3 +3,4 @@ export * from './http/domain.error';
 export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
 export * from './service-core.module';
+export * from './http/page-limit';

@@ -1,18 +1,16 @@
+import { PageLimit } from '@careloop/runtime';
 import { IntegrationScope } from '@careloop/security';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
-  Max,
-  Min,
 } from 'class-validator';
 
 const INTEGRATION_SCOPES: readonly string[] = Object.values(IntegrationScope);
@@ -34,12 +32,7 @@ export class CreateOauthClientDto {
 }
 
 export class ListOauthClientsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(100)
   limit?: number;
 
   @ApiPropertyOptional()

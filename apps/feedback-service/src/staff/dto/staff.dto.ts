@@ -1,21 +1,12 @@
+import { PageLimit } from '@careloop/runtime';
 import { FieldLimits } from '@careloop/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
 import type { SessionStatus } from '../staff.repository';
 import { SESSION_STATUSES } from '../staff.repository';
 import { IsCursor, isBoundedText, isInstant, isUuid } from '../cursor';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TimeOrderedListQuery } from './staff-list.query';
+import { TimeOrderedListQuery } from './staff-list.query';
 
 const strictInstant = { strict: true, strictSeparator: true };
 
@@ -78,12 +69,7 @@ export class ResponseFilterQuery {
 }
 
 export class ResponseListQuery extends ResponseFilterQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
@@ -116,12 +102,7 @@ export class ResponseExportQuery {
 }
 
 export class OptOutListQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })

@@ -1,8 +1,8 @@
+import { PageLimit } from '@careloop/runtime';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsDate, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsCursor, isInstant, isUuid } from '../../common/cursor';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/list-query.dto';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'Identity id, client id, or service name' })
@@ -30,12 +30,7 @@ export class AuditQueryDto {
   @IsDate({ message: 'to must be a date-time, e.g. 2024-06-01T00:00:00Z' })
   to?: Date;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
