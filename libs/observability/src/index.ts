@@ -16,7 +16,7 @@
  * // bootstrap.ts
  * const app = await NestFactory.create<NestFastifyApplication>(AppModule,
  *   new FastifyAdapter(), { bufferLogs: true });   // ObservabilityModule sets the request id
- * app.useLogger(app.get(Logger));            // Logger from 'nestjs-pino'
+ * app.useLogger(app.get(PinoNestLogger));    // Nest's logs and `new Logger(Context)` through pino
  * app.setGlobalPrefix('api/surveys', { exclude: ['health/(.*)', 'metrics'] });
  * app.enableShutdownHooks();
  * ```
@@ -26,6 +26,9 @@ export * from './telemetry/telemetry.bootstrap';
 export * from './telemetry/trace-context';
 export * from './logging/logger.factory';
 export * from './logging/correlation-id';
+export * from './logging/correlation-context';
+export * from './logging/nest-logger';
+export * from './logging/request-logging';
 export * from './logging/observability.module';
 export * from './metrics/metric.registry';
 export * from './metrics/messaging.metrics';

@@ -4,7 +4,7 @@ import type { ServiceEnvironment } from '@careloop/config';
 import { loadEnvironment } from '@careloop/config';
 import type { MessagingOptions } from '@careloop/messaging';
 import { createEventServer, InboxRunner, KAFKA, MESSAGING_OPTIONS } from '@careloop/messaging';
-import { resolveCorrelationId } from '@careloop/observability';
+import { PinoNestLogger, resolveCorrelationId } from '@careloop/observability';
 import { runMigrations } from '@careloop/persistence';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,7 +12,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Kafka } from 'kafkajs';
-import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { createValidationPipe } from './http/validation.pipe';
 import type { ServiceDefinition } from './service-core.module';
@@ -61,12 +60,13 @@ export async function bootstrapService<E extends ServiceEnvironment>(
     }),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoNestLogger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
   const applied = await runMigrations(app.get(DataSource));
-  if (applied.length > 0) app.get(Logger).log({ msg: 'migrations applied', migrations: applied });
+  if (applied.length > 0)
+    app.get(PinoNestLogger).log({ msg: 'migrations applied', migrations: applied });
 
   const document = SwaggerModule.createDocument(
     app,
@@ -92,6 +92,6 @@ export async function bootstrapService<E extends ServiceEnvironment>(
   await app.startAllMicroservices();
   await app.listen({ port: environment.PORT, host: environment.HOST });
   const url = `http://${environment.HOST}:${environment.PORT}`;
-  app.get(Logger).log({ msg: `${options.name} listening`, url });
+  app.get(PinoNestLogger).log({ msg: `${options.name} listening`, url });
   return { app, url };
 }

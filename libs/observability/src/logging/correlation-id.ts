@@ -35,7 +35,7 @@ export function correlationIdFromHeaders(headers: IncomingHttpHeaders): string {
  * The request's correlation id, decided once per request and remembered on the raw request, so
  * the request logger, the problem-details filter and outgoing calls all report the same id.
  * With a response, the id is also echoed in `x-correlation-id` (headers set on the raw response
- * survive Fastify's reply). Fits both pino-http's `genReqId` and Fastify's `genReqId`.
+ * survive Fastify's reply). Fits Fastify's `genReqId`.
  */
 export function resolveCorrelationId(request: IncomingMessage, response?: ServerResponse): string {
   const holder = request as RequestWithCorrelationId;

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { activeTraceFields } from '../telemetry/trace-context';
+import { currentCorrelationId } from './correlation-context';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -24,6 +25,12 @@ const redactedPaths = [
   '*.cookie',
 ];
 
+function correlationFields(): object {
+  const correlationId = currentCorrelationId();
+  const traceFields = activeTraceFields();
+  return correlationId ? { correlation_id: correlationId, ...traceFields } : traceFields;
+}
+
 /**
  * The pino options every CareLoop process uses, for `createLogger` and the Nest request logger
  * alike, so a line looks the same whoever writes it:
@@ -38,8 +45,8 @@ export function loggerOptions(serviceName: string, level: LogLevel): LoggerOptio
     timestamp: pino.stdTimeFunctions.isoTime,
     // Level names instead of pino's numbers, so log queries read `level="error"`.
     formatters: { level: (label) => ({ level: label }) },
-    // Evaluated per line: ties each line to the span active when it was written.
-    mixin: activeTraceFields,
+    // Evaluated per line: ties each line to the request and the span active when it was written.
+    mixin: correlationFields,
     redact: { paths: redactedPaths, censor: '[redacted]' },
   };
 }
@@ -47,6 +54,10 @@ export function loggerOptions(serviceName: string, level: LogLevel): LoggerOptio
 /**
  * The one logger: JSON lines on stdout (or `destination`, for tests). Use it outside Nest (scripts,
  * bootstrap failures) and let `ObservabilityModule` give Nest the same configuration.
+ *
+ * Stdout is written asynchronously: a synchronous write per line blocked the event loop on every
+ * request (a pipe to the log shipper can be slow), and lines written while one write is in flight
+ * leave in the next write together. pino flushes what is pending when the process exits.
  */
 export function createLogger(
   serviceName: string,
@@ -54,5 +65,5 @@ export function createLogger(
   destination?: DestinationStream,
 ): Logger {
   const options = loggerOptions(serviceName, level);
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }

@@ -1,21 +1,29 @@
-import { Controller, Get, Module, Param } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Module, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger, PinoLogger } from 'nestjs-pino';
-import { loggablePath, ObservabilityModule } from './observability.module';
+import { PinoNestLogger } from './nest-logger';
+import { ObservabilityModule } from './observability.module';
+import { loggablePath } from './request-logging';
 
 type Line = Record<string, unknown>;
 const lines: Line[] = [];
 
 @Controller()
 class SpecController {
-  constructor(private readonly logger: PinoLogger) {}
+  private readonly logger = new Logger(SpecController.name);
 
   @Get('surveys/:id')
   find(@Param('id') id: string): { id: string } {
-    this.logger.info('looking up survey');
+    this.logger.log('looking up survey');
     return { id };
+  }
+
+  @Post('surveys')
+  async create(@Body() body: { title: string }): Promise<{ title: string }> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.logger.log('creating survey');
+    return body;
   }
 
   @Get('r/:token')
@@ -48,7 +56,9 @@ describe(ObservabilityModule.name, () => {
     app = await NestFactory.create<NestFastifyApplication>(SpecModule, new FastifyAdapter(), {
       bufferLogs: true,
     });
-    app.useLogger(app.get(Logger));
+    app.useLogger(app.get(PinoNestLogger));
+    // An HTTP app flushes its buffered logs when it listens; this one is only injected into.
+    app.flushLogs();
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
@@ -75,6 +85,22 @@ describe(ObservabilityModule.name, () => {
     expect(JSON.stringify(lines)).not.toContain('secret');
   });
 
+  it('should keep the correlation id on lines written after the body was parsed', async () => {
+    await app.inject({
+      method: 'POST',
+      url: '/surveys',
+      headers: { 'x-correlation-id': 'corr-post' },
+      payload: { title: 'Visit' },
+    });
+    const own = lines.find((line) => line['msg'] === 'creating survey');
+    expect(own).toMatchObject({ correlation_id: 'corr-post', context: 'SpecController' });
+  });
+
+  it('should log failed requests as warnings and server errors as errors', async () => {
+    await app.inject({ method: 'GET', url: '/nowhere' });
+    expect(completed()[0]).toMatchObject({ level: 'warn', res: { status_code: 404 } });
+  });
+
   it('should generate a correlation id when the caller sends none', async () => {
     const response = await app.inject({ method: 'GET', url: '/surveys/8' });
     expect(response.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -99,7 +125,7 @@ describe(ObservabilityModule.name, () => {
   });
 
   it('should send Nest framework logs through pino', () => {
-    app.get(Logger).log('hello from nest', 'SpecContext');
+    app.get(PinoNestLogger).log('hello from nest', 'SpecContext');
     expect(lines[0]).toMatchObject({
       msg: 'hello from nest',
       context: 'SpecContext',

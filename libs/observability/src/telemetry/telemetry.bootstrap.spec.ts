@@ -10,11 +10,21 @@ describe(startTelemetry.name, () => {
     expect(startTelemetry('telemetry-spec', { environment: {} })).toBe(sut);
   });
 
-  it('should record spans with valid trace ids when no exporter endpoint is configured', () => {
+  it('should give spans valid trace ids but record nothing when no exporter endpoint is configured', () => {
     const span = trace.getTracer('spec').startSpan('work');
-    expect(span.isRecording()).toBe(true);
+    expect(span.isRecording()).toBe(false);
     expect(isSpanContextValid(span.spanContext())).toBe(true);
     span.end();
+  });
+
+  it('should keep the trace id of the parent in child spans, so logs of one request share it', () => {
+    trace.getTracer('spec').startActiveSpan('request', (parent) => {
+      const child = trace.getTracer('spec').startSpan('query');
+      expect(child.spanContext().traceId).toBe(parent.spanContext().traceId);
+      expect(child.spanContext().spanId).not.toBe(parent.spanContext().spanId);
+      child.end();
+      parent.end();
+    });
   });
 
   it('should make a started span the active one inside startActiveSpan', async () => {
