@@ -37,9 +37,31 @@ export async function createMessagingTables(queryRunner: QueryRunner): Promise<v
     )`);
 }
 
+/** The channel on which a committed outbox insert wakes the relay. */
+export const OUTBOX_CHANNEL = 'careloop_outbox';
+
+/**
+ * A statement-level trigger that NOTIFYs the relay when outbox rows are inserted. Postgres
+ * delivers the notification at commit (never for a rollback) and folds identical ones within a
+ * transaction, so a batch insert wakes the relay once; the relay no longer polls an empty table
+ * every few milliseconds in every service.
+ */
+export async function createOutboxNotification(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE OR REPLACE FUNCTION careloop_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('${OUTBOX_CHANNEL}', '');
+      RETURN NULL;
+    END $$`);
+  await queryRunner.query(`
+    CREATE TRIGGER outbox_message_notify AFTER INSERT ON outbox_message
+      FOR EACH STATEMENT EXECUTE FUNCTION careloop_outbox_notify()`);
+}
+
 export async function dropMessagingTables(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query('DROP TABLE IF EXISTS inbox_message');
   await queryRunner.query('DROP TABLE IF EXISTS outbox_message');
+  await queryRunner.query('DROP FUNCTION IF EXISTS careloop_outbox_notify()');
 }
 
 /** The first migration of every service: its outbox and inbox. */
@@ -52,5 +74,19 @@ export class MessagingTables1732360000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await dropMessagingTables(queryRunner);
+  }
+}
+
+/** Every service's second shared migration: the outbox wakes its relay on commit. */
+export class OutboxNotification1732500000000 implements MigrationInterface {
+  name = 'OutboxNotification1732500000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await createOutboxNotification(queryRunner);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TRIGGER IF EXISTS outbox_message_notify ON outbox_message');
+    await queryRunner.query('DROP FUNCTION IF EXISTS careloop_outbox_notify()');
   }
 }

@@ -113,6 +113,44 @@ describe('outbox to inbox across two services', () => {
     }
   });
 
+  it('should publish a commit at once when idle, woken by the outbox notification rather than a poll', async () => {
+    // A relay of its own whose poll would take a minute: only the NOTIFY can make it look.
+    const producerOfItsOwn = await createMessagingDatabase('notified-producer');
+    const idleRelay = newRelay(producerOfItsOwn.dataSource, topicPrefix, undefined, 60_000);
+    const server = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix,
+      groupId: `g-${uniqueSuffix()}`,
+    });
+    servers.push(server);
+    try {
+      idleRelay.start();
+      await listen(server);
+      // Leadership (and so LISTEN) is taken on the relay's first turn; wait until it idles.
+      await waitFor(
+        () =>
+          producerOfItsOwn.dataSource.query<{ count: number }[]>(
+            `SELECT count(*)::int AS count FROM pg_stat_activity
+              WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+          ),
+        (rows) => rows[0]!.count === 1,
+        { description: 'the relay listening' },
+      );
+      const externalId = `notified-${uniqueSuffix()}`;
+      await recordAppointment(producerOfItsOwn.dataSource, writer, orgId, externalId);
+      const applied = await waitFor(
+        () => effectCounts([externalId]),
+        (rows) => rows.length === 1,
+        { description: 'the notified event applied well before the 60 s poll' },
+      );
+      expect(applied).toEqual([{ external_id: externalId, effect_count: 1 }]);
+    } finally {
+      await idleRelay.stop();
+      await producerOfItsOwn.dataSource.destroy();
+      await producerOfItsOwn.database.drop();
+    }
+  });
+
   it('should publish nothing when the state change rolls back', async () => {
     const server = newConsumer({
       dataSource: consumer.dataSource,

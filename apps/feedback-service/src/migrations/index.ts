@@ -1,4 +1,4 @@
-import { MessagingTables1732360000000 } from '@careloop/messaging';
+import { MessagingTables1732360000000, OutboxNotification1732500000000 } from '@careloop/messaging';
 import { AppointmentIntake1732395000001 } from './1732395000001-appointment-intake';
 import { SessionsAndRespondent1732395100000 } from './1732395100000-sessions-and-respondent';
 import { AlertRules1732395200000 } from './1732395200000-alert-rules';
@@ -11,4 +11,5 @@ export const migrations = [
   SessionsAndRespondent1732395100000,
   AlertRules1732395200000,
   PatientErasure1732395300000,
+  OutboxNotification1732500000000,
 ];

@@ -1,7 +1,9 @@
+import type { EventEmitter } from 'node:events';
 import type { Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { MessagingLogger } from '../messaging.logger';
 import { isBrokerUnavailable } from '../kafka/kafka-errors';
+import { OUTBOX_CHANNEL } from '../messaging.tables';
 import { messagingMetrics } from '@careloop/observability';
 
 export interface OutboxRelayOptions {
@@ -13,7 +15,11 @@ export interface OutboxRelayOptions {
   topicPrefix?: string;
   logger: MessagingLogger;
   batchSize?: number;
-  /** How long the relay waits when the outbox is empty before looking again. */
+  /**
+   * How long the relay waits when the outbox is empty before looking again. Commits wake it at once
+   * (NOTIFY on the outbox channel); the delay only bounds the wait if a notification was missed
+   * (e.g. across a reconnect).
+   */
   idleDelayMs?: number;
   /** Attempts before a row that Kafka keeps refusing (while others go through) is parked as failed. */
   maxAttempts?: number;
@@ -44,6 +50,9 @@ export class OutboxRelay {
   private leaderConnection?: QueryRunner;
   private lastBacklogProbe = 0;
   private wake?: () => void;
+  /** A notification arrived while the relay was busy: the next pause returns at once. */
+  private woken = false;
+  private readonly onNotification = () => this.nudge();
   private readonly metrics = messagingMetrics();
 
   constructor(private readonly options: OutboxRelayOptions) {}
@@ -69,6 +78,7 @@ export class OutboxRelay {
 
   /** Asks a relay that is waiting for work to look now (e.g. right after a commit). */
   nudge(): void {
+    this.woken = true;
     this.wake?.();
   }
 
@@ -83,7 +93,7 @@ export class OutboxRelay {
         const published = await this.publishBatch();
         backoff = 200;
         await this.housekeeping();
-        if (published < this.batchSize) await this.pause(this.options.idleDelayMs ?? 20);
+        if (published < this.batchSize) await this.pause(this.options.idleDelayMs ?? 1_000);
       } catch (error) {
         this.options.logger.warn('outbox relay paused after an error; it retries with backoff', {
           error: describe(error),
@@ -179,6 +189,9 @@ export class OutboxRelay {
       await connection.release();
       return false;
     }
+    // The leader's own session listens, so the wake-up lives and dies with the leadership.
+    await connection.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    clientOf(connection).on('notification', this.onNotification);
     this.leaderConnection = connection;
     return true;
   }
@@ -187,8 +200,10 @@ export class OutboxRelay {
     const connection = this.leaderConnection;
     this.leaderConnection = undefined;
     if (!connection || connection.isReleased) return;
+    clientOf(connection).off('notification', this.onNotification);
     try {
-      await connection.query('SELECT pg_advisory_unlock_all()');
+      // The connection returns to the pool: it must not keep the lock nor the subscription.
+      await connection.query('UNLISTEN *; SELECT pg_advisory_unlock_all()');
     } finally {
       await connection.release();
     }
@@ -211,6 +226,10 @@ export class OutboxRelay {
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return Promise.race([
       sleep(ms),
       new Promise<void>((resolve) => {
@@ -218,8 +237,14 @@ export class OutboxRelay {
       }),
     ]).finally(() => {
       this.wake = undefined;
+      this.woken = false;
     });
   }
+}
+
+/** The pg client under a TypeORM query runner: notifications arrive as its events. */
+function clientOf(connection: QueryRunner): EventEmitter {
+  return (connection as unknown as { databaseConnection: EventEmitter }).databaseConnection;
 }
 
 function groupByTopic(rows: OutboxRow[], prefix: string) {
