@@ -31,7 +31,20 @@ local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if score and tonumber(score) == tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) end
 return 1`;
 
+// KEYS: session gate. ARGV: nonce digest, '1' when answered, expiry (ms since epoch).
+// One command instead of a MULTI of four: the gate is (re)written on every first view of a link.
+const OPEN_GATE_SCRIPT = `
+redis.call('DEL', KEYS[1])
+if ARGV[2] == '1' then
+  redis.call('HSET', KEYS[1], 'nonce', ARGV[1], 'closed', '1')
+else
+  redis.call('HSET', KEYS[1], 'nonce', ARGV[1])
+end
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return 1`;
+
 interface DraftCommands {
+  openDraftGate(gate: string, nonce: string, closed: string, expiresAt: number): Promise<number>;
   saveDraft(
     gate: string,
     draft: string,
@@ -68,6 +81,7 @@ export class DraftStore {
     if (!('saveDraft' in redis)) {
       redis.defineCommand('saveDraft', { numberOfKeys: 3, lua: SAVE_SCRIPT });
       redis.defineCommand('markDraftClean', { numberOfKeys: 1, lua: MARK_CLEAN_SCRIPT });
+      redis.defineCommand('openDraftGate', { numberOfKeys: 1, lua: OPEN_GATE_SCRIPT });
     }
     this.redis = redis as Redis & DraftCommands;
   }
@@ -119,10 +133,12 @@ export class DraftStore {
     expiresAt: Date,
     closed: boolean,
   ): Promise<void> {
-    const key = this.gateKey(sessionId);
-    const fields: Record<string, string> = { nonce: nonceDigest.toString('hex') };
-    if (closed) fields['closed'] = '1';
-    await this.redis.multi().del(key).hset(key, fields).pexpireat(key, expiresAt.getTime()).exec();
+    await this.redis.openDraftGate(
+      this.gateKey(sessionId),
+      nonceDigest.toString('hex'),
+      closed ? '1' : '0',
+      expiresAt.getTime(),
+    );
   }
 
   /** After a submission: no more saves, and the draft is gone. */
