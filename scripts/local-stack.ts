@@ -98,13 +98,24 @@ export interface RunningApp {
  * `<logDirectory>/<name>.log`. It leads its own process group, so a stop reaches all it started.
  * Only the given environment plus PATH/HOME reach it, so a test controls every variable.
  */
-export function startApp(name: string, environment: Environment, logDirectory: string): RunningApp {
+export function startApp(
+  name: string,
+  environment: Environment,
+  logDirectory: string,
+  /** Extra flags for node itself, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArguments: readonly string[] = [],
+): RunningApp {
   mkdirSync(logDirectory, { recursive: true });
   const logPath = join(logDirectory, `${name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(repositoryRoot, 'apps', name, 'src/main.ts')],
+    [
+      ...nodeArguments,
+      '-r',
+      '@swc-node/register',
+      join(repositoryRoot, 'apps', name, 'src/main.ts'),
+    ],
     {
       cwd: repositoryRoot,
       env: {

@@ -8,12 +8,15 @@
  * One load generator address stands for thousands of patients, so the gateway runs a copy of kong.yml whose
  * rate limits are raised (the plugins still run and still count in Redis).
  */
+import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CareLoopClient } from '../../test/e2e/support/careloop-client';
 import { startCareLoopStack } from '../../test/e2e/support/careloop-stack';
 import { EventTap } from '../../test/e2e/support/event-tap';
 import { benchKongConfig } from './bench-kong-config';
+import { cpuBetween, cpuSnapshot, describeCpuPerRequest } from './process-cpu';
 
 const fixedRate = 200;
 const phaseSeconds = 10;
@@ -39,6 +42,34 @@ const definition = {
     },
   ],
 };
+
+/**
+ * `BENCH_CPU_PROFILE_DIR=/tmp/profiles npm run bench:respondent` writes V8 CPU profiles of the gateway
+ * and feedback-service there when the stack stops (open them in Chrome DevTools or speedscope).
+ */
+function cpuProfileArguments(): string[] {
+  const directory = process.env['BENCH_CPU_PROFILE_DIR'];
+  return directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : [];
+}
+
+/** Wall-clock windows of each phase, written beside the CPU profiles so they can be cut by phase. */
+const phases: { name: string; startedAt: number; endedAt: number }[] = [];
+
+/** Runs one phase and prints where its CPU went, per request, by process. */
+async function phase<T>(name: string, requests: number, run: () => Promise<T>): Promise<T> {
+  const startedAt = Date.now();
+  const before = cpuSnapshot();
+  try {
+    return await run();
+  } finally {
+    phases.push({ name, startedAt, endedAt: Date.now() });
+    cpuReports.push(
+      `  ${name}: ${describeCpuPerRequest(cpuBetween(before, cpuSnapshot()), requests)}`,
+    );
+  }
+}
+
+const cpuReports: string[] = [];
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -116,8 +147,12 @@ async function main(): Promise<void> {
   );
   const stack = await startCareLoopStack({
     environment: {
-      gateway: { KONG_CONFIG_PATH: benchKongConfig('respondent'), LOG_LEVEL: 'warn' },
+      gateway: {
+        KONG_CONFIG_PATH: benchKongConfig('respondent'),
+        LOG_LEVEL: 'warn',
+      },
     },
+    nodeArguments: { gateway: cpuProfileArguments(), 'feedback-service': cpuProfileArguments() },
   });
   const tap = await EventTap.open(stack.topicPrefix, ['feedback.session.created']);
   try {
@@ -160,6 +195,11 @@ async function main(): Promise<void> {
         throw new Error(`intake answered ${intake.status}: ${intake.text}`);
     }
     await waitForSessions(tap, sessionsNeeded);
+    phases.push({
+      name: 'setup',
+      startedAt: Date.now() - (performance.now() - started),
+      endedAt: Date.now(),
+    });
     const seconds = (performance.now() - started) / 1_000;
     console.log(
       `setup: ${sessionsNeeded} appointments -> sessions in ${seconds.toFixed(1)} s (${(sessionsNeeded / seconds).toFixed(0)}/s through intake, Kafka and session rules)`,
@@ -172,25 +212,31 @@ async function main(): Promise<void> {
     const fixedTokens = tokens.slice(0, fixedRate * phaseSeconds);
     const answers = { nps: 4, why: 'The wait was long', care: 4 };
 
-    const get = await atFixedRate(
-      fixedRate,
-      phaseSeconds,
-      (i) => call(gateway, 'GET', `/r/${fixedTokens[i]}`),
-      200,
+    const get = await phase('get', fixedRate * phaseSeconds, () =>
+      atFixedRate(
+        fixedRate,
+        phaseSeconds,
+        (i) => call(gateway, 'GET', `/r/${fixedTokens[i]}`),
+        200,
+      ),
     );
     console.log(describe(`GET /r/{token} @${fixedRate}/s`, get.samples, get.errors, phaseSeconds));
-    const put = await atFixedRate(
-      fixedRate,
-      phaseSeconds,
-      (i) => call(gateway, 'PUT', `/r/${fixedTokens[i]}/draft`, { answers: { nps: 4 } }),
-      200,
+    const put = await phase('put', fixedRate * phaseSeconds, () =>
+      atFixedRate(
+        fixedRate,
+        phaseSeconds,
+        (i) => call(gateway, 'PUT', `/r/${fixedTokens[i]}/draft`, { answers: { nps: 4 } }),
+        200,
+      ),
     );
     console.log(describe(`PUT draft @${fixedRate}/s`, put.samples, put.errors, phaseSeconds));
-    const post = await atFixedRate(
-      fixedRate,
-      phaseSeconds,
-      (i) => call(gateway, 'POST', `/r/${fixedTokens[i]}/submit`, { answers }),
-      201,
+    const post = await phase('post', fixedRate * phaseSeconds, () =>
+      atFixedRate(
+        fixedRate,
+        phaseSeconds,
+        (i) => call(gateway, 'POST', `/r/${fixedTokens[i]}/submit`, { answers }),
+        201,
+      ),
     );
     console.log(describe(`POST submit @${fixedRate}/s`, post.samples, post.errors, phaseSeconds));
 
@@ -203,27 +249,34 @@ async function main(): Promise<void> {
       let errors = 0;
       let next = 0;
       const levelStarted = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < levelTokens.length) {
-            const tokenOfSession = levelTokens[next++]!;
-            const sent = performance.now();
-            const status = await call(gateway, 'POST', `/r/${tokenOfSession}/submit`, {
-              answers,
-            }).catch(() => 0);
-            if (status === 201) samples.push(performance.now() - sent);
-            else errors += 1;
-          }
-        }),
+      await phase(`submit-${concurrency}`, submissionsPerLevel, () =>
+        Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < levelTokens.length) {
+              const tokenOfSession = levelTokens[next++]!;
+              const sent = performance.now();
+              const status = await call(gateway, 'POST', `/r/${tokenOfSession}/submit`, {
+                answers,
+              }).catch(() => 0);
+              if (status === 201) samples.push(performance.now() - sent);
+              else errors += 1;
+            }
+          }),
+        ),
       );
       const levelSeconds = (performance.now() - levelStarted) / 1_000;
       console.log(describe(`POST submit, ${concurrency} in flight`, samples, errors, levelSeconds));
       if (errors === 0) best = Math.max(best, samples.length / levelSeconds);
     }
     console.log(`highest sustained submissions/s with zero errors: ${best.toFixed(0)}`);
+    console.log('where the CPU went (all processes of the stack, the load generator included):');
+    for (const report of cpuReports) console.log(report);
   } finally {
     await tap.close();
     await stack.stop();
+    const profileDirectory = process.env['BENCH_CPU_PROFILE_DIR'];
+    if (profileDirectory)
+      writeFileSync(join(profileDirectory, 'phases.json'), JSON.stringify(phases));
   }
 }
 

@@ -40,7 +40,11 @@ export const stackAudience = 'careloop-api';
  * rate-limit counters at the gateway.
  */
 export async function startCareLoopStack(
-  options: { environment?: Record<string, Environment> } = {},
+  options: {
+    environment?: Record<string, Environment>;
+    /** Per app (service name or `gateway`), extra flags for node, e.g. `--cpu-prof`. */
+    nodeArguments?: Record<string, readonly string[]>;
+  } = {},
 ): Promise<CareLoopStack> {
   const topicPrefix = await isolatedBus();
   const logDirectory = join(systemLogDirectory, `stack-${topicPrefix.replace(/\.$/, '')}`);
@@ -82,7 +86,12 @@ export async function startCareLoopStack(
           ...options.environment?.[service.name],
         },
       );
-      const app = startApp(service.name, environment, logDirectory);
+      const app = startApp(
+        service.name,
+        environment,
+        logDirectory,
+        options.nodeArguments?.[service.name],
+      );
       started.push(app);
       services[service.name] = {
         name: service.name,
@@ -107,6 +116,7 @@ export async function startCareLoopStack(
         ...options.environment?.['gateway'],
       }),
       logDirectory,
+      options.nodeArguments?.['gateway'],
     );
     started.push(gateway);
 
