@@ -9,14 +9,15 @@
  * rate limits are raised (the plugins still run and still count in Redis).
  */
 import { writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { performance } from 'node:perf_hooks';
 import { CareLoopClient } from '../../test/e2e/support/careloop-client';
 import { startCareLoopStack } from '../../test/e2e/support/careloop-stack';
 import { EventTap } from '../../test/e2e/support/event-tap';
 import { benchKongConfig } from './bench-kong-config';
-import { cpuBetween, cpuSnapshot, describeCpuPerRequest } from './process-cpu';
+import { cpuBetween, cpuSnapshot, describeCpuPerRequest, waitForQuiescence } from './process-cpu';
 
 const fixedRate = 200;
 const phaseSeconds = 10;
@@ -71,31 +72,28 @@ async function phase<T>(name: string, requests: number, run: () => Promise<T>): 
 
 const cpuReports: string[] = [];
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * undici's pool rather than node:http: the load generator shares the two cores with the system it
+ * measures, and undici spends about half the CPU per request that http.request does.
+ */
+let pool: Pool | undefined;
 
-function call(baseUrl: URL, method: string, path: string, body?: unknown): Promise<number> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        agent,
-        host: baseUrl.hostname,
-        port: baseUrl.port,
-        method,
-        path,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
-      },
-      (incoming) => {
-        incoming.resume();
-        incoming.on('end', () => resolve(incoming.statusCode ?? 0));
-        incoming.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(payload);
+async function call(
+  baseUrl: URL,
+  method: Dispatcher.HttpMethod,
+  path: string,
+  body?: unknown,
+): Promise<number> {
+  pool ??= new Pool(baseUrl.origin, { connections: 256, pipelining: 1 });
+  const response = await pool.request({
+    method,
+    path,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });
+  await response.body.dump();
+  return response.statusCode;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -204,6 +202,10 @@ async function main(): Promise<void> {
     console.log(
       `setup: ${sessionsNeeded} appointments -> sessions in ${seconds.toFixed(1)} s (${(sessionsNeeded / seconds).toFixed(0)}/s through intake, Kafka and session rules)`,
     );
+    const drained = await waitForQuiescence();
+    console.log(
+      `the stack settled ${drained.toFixed(0)} s after setup (consumers draining its events)`,
+    );
     const tokens = tap
       .all('feedback.session.created')
       .map((event) => String(event.data['respondentUrl']).split('/').pop()!);
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
       ),
     );
     console.log(describe(`GET /r/{token} @${fixedRate}/s`, get.samples, get.errors, phaseSeconds));
+    await waitForQuiescence();
     const put = await phase('put', fixedRate * phaseSeconds, () =>
       atFixedRate(
         fixedRate,
@@ -230,6 +233,7 @@ async function main(): Promise<void> {
       ),
     );
     console.log(describe(`PUT draft @${fixedRate}/s`, put.samples, put.errors, phaseSeconds));
+    await waitForQuiescence();
     const post = await phase('post', fixedRate * phaseSeconds, () =>
       atFixedRate(
         fixedRate,
@@ -243,6 +247,7 @@ async function main(): Promise<void> {
     let best = 0;
     let cursor = fixedTokens.length;
     for (const concurrency of concurrencyLevels) {
+      await waitForQuiescence();
       const levelTokens = tokens.slice(cursor, cursor + submissionsPerLevel);
       cursor += submissionsPerLevel;
       const samples: number[] = [];
@@ -272,6 +277,7 @@ async function main(): Promise<void> {
     console.log('where the CPU went (all processes of the stack, the load generator included):');
     for (const report of cpuReports) console.log(report);
   } finally {
+    await pool?.close();
     await tap.close();
     await stack.stop();
     const profileDirectory = process.env['BENCH_CPU_PROFILE_DIR'];

@@ -64,3 +64,22 @@ export function describeCpuPerRequest(used: Map<string, number>, requests: numbe
     .map(([component, seconds]) => `${component} ${((seconds * 1_000) / requests).toFixed(2)}`);
   return `CPU ms per request: total ${((total * 1_000) / requests).toFixed(2)} = ${parts.join(', ')}`;
 }
+
+/**
+ * Waits until the stack is idle (its processes together below `idleCores` for three seconds in a
+ * row), so work left over from setting up (consumers draining the setup's events) is not measured
+ * as the cost of the phase that follows. Returns the seconds waited.
+ */
+export async function waitForQuiescence(idleCores = 0.5, timeoutMs = 300_000): Promise<number> {
+  const started = Date.now();
+  let quietSeconds = 0;
+  let before = cpuSnapshot();
+  while (quietSeconds < 3 && Date.now() - started < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = cpuSnapshot();
+    const used = [...cpuBetween(before, after).values()].reduce((sum, seconds) => sum + seconds, 0);
+    quietSeconds = used < idleCores ? quietSeconds + 1 : 0;
+    before = after;
+  }
+  return (Date.now() - started) / 1_000;
+}
