@@ -241,6 +241,41 @@ describe('appointment intake over HTTP', () => {
     ]);
   });
 
+  it("should read HL7 v2 times without an offset in the organization's timezone when the request names none", async () => {
+    const orgId = newUuid();
+    // The projection row `org.settings.updated` leaves behind (its consumer is tested with sessions).
+    await stack.sql(
+      `INSERT INTO org_settings (org_id, revision, settings) VALUES ($1, 1, $2)`,
+      [orgId, JSON.stringify({ timezone: 'America/Chicago', defaultLanguage: 'en' })],
+      orgId,
+    );
+    const message = [
+      'MSH|^~\\&|HIS|CLINIC|CARELOOP|CARELOOP|20261120150000||ADT^A03^ADT_A03|TZ0001|P|2.5',
+      'EVN|A03|20261120150000',
+      'PID|1||MRN-TZ^^^CLINIC^MR||Martin^Jeanne||19610402|F|||||^NET^Internet^jeanne@example.org',
+      'PV1|1|O|CARDIO^^^CHICAGO||||D123^Durand^Paul||||||||||||V-TZ-1|||||||||||||||||||||||||20261120140000|20261120143000',
+    ].join('\r');
+    const token = await stack.clientToken(orgId);
+
+    const response = await stack.post('/api/intake/hl7v2', {
+      token,
+      contentType: hl7Type,
+      body: message,
+    });
+
+    expect(response.status).toBe(202);
+    const [event] = await waitFor(
+      () => eventsOf(orgId),
+      (events) => events.length === 1,
+      { description: 'the appointment event' },
+    );
+    // 14:30 in Chicago in November (CST, UTC-6) is 20:30 UTC; the event names the zone it used.
+    const appointment = event!.data['appointment'] as Record<string, string>;
+    expect(new Date(appointment['endedAt']!).toISOString()).toBe('2026-11-20T20:30:00.000Z');
+    expect(appointment['timezone']).toBe('America/Chicago');
+    expect(JSON.stringify(response.body)).not.toContain('read as UTC');
+  });
+
   it('should refuse callers without a token (401) or without the scope or role (403), and admit org admins', async () => {
     const orgId = newUuid();
     expect((await stack.post('/api/intake/appointments', { body: appointment('X') })).status).toBe(

@@ -340,7 +340,8 @@ function mapMessage(raw: RawMessage, index: number, context: MappingContext): Hl
       if (end.assumedUtc)
         warnings.push({
           field: endField,
-          message: 'has no UTC offset and no ?timezone= was given; read as UTC',
+          message:
+            "has no UTC offset, and neither ?timezone= nor the organization's timezone is known; read as UTC",
         });
     }
   }

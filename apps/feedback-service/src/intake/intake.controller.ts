@@ -34,7 +34,7 @@ const timezoneQuery = {
   name: 'timezone',
   required: false,
   description:
-    'IANA zone of the sending system (e.g. Europe/Paris): times without UTC offset are read in it, and the events carry it',
+    "IANA zone of the sending system (e.g. Europe/Paris): times without UTC offset are read in it, and the events carry it. Defaults to the organization's timezone (its settings).",
 };
 
 function correlationIdOf(request: FastifyRequest): string {
@@ -139,7 +139,7 @@ export class IntakeController {
     }
     const timezoneError = this.checkTimezone(timezone);
     if (timezoneError) return this.problem(request, reply, [timezoneError], 'intake.invalid-query');
-    const mapped = mapHl7v2Body(body, this.context(caller, timezone));
+    const mapped = mapHl7v2Body(body, await this.context(caller, timezone));
     const result = await this.intake.receive(caller, 'hl7v2', mapped);
     if (!mapped.readable || !result.readable) {
       return this.problem(
@@ -154,7 +154,8 @@ export class IntakeController {
     return buildAcknowledgements(mapped.items);
   }
 
-  private context(caller: Principal, timezone: string | undefined): MappingContext {
+  private async context(caller: Principal, requested: string | undefined): Promise<MappingContext> {
+    const timezone = await this.intake.timezoneFor(caller.orgId, requested);
     return { orgId: caller.orgId, ...(timezone !== undefined ? { timezone } : {}) };
   }
 
@@ -181,7 +182,7 @@ export class IntakeController {
     const result: IntakeResult = await this.intake.receive(
       caller,
       format,
-      map(this.context(caller, timezone)),
+      map(await this.context(caller, timezone)),
     );
     if (!result.readable) return this.problem(request, reply, result.errors, 'intake.unreadable');
     if (result.response.accepted.length === 0) {

@@ -1,5 +1,6 @@
 import type { SqlExecutor, StateChange } from '@careloop/messaging';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { IntakeFormat } from './intake.types';
 
 /**
@@ -41,6 +42,15 @@ export class IntakeRepository {
   }
 
   /** Many records in one statement; returns the appointment ids that were new. */
+  /** The org's timezone from its settings projection; none until `org.settings.updated` arrived. */
+  async organizationTimezone(manager: EntityManager, orgId: string): Promise<string | undefined> {
+    const [row]: { timezone: string | null }[] = await manager.query(
+      `SELECT settings->>'timezone' AS timezone FROM org_settings WHERE org_id = $1`,
+      [orgId],
+    );
+    return row?.timezone ?? undefined;
+  }
+
   async recordMany(
     executor: SqlExecutor,
     orgId: string,

@@ -38,6 +38,17 @@ export class IntakeService {
     private readonly auditTrail: AuditTrail,
   ) {}
 
+  /**
+   * The zone in which times without an offset are read: the one the request names, else the
+   * organization's (its settings), else none (UTC, with a warning per item).
+   */
+  async timezoneFor(orgId: string, requested: string | undefined): Promise<string | undefined> {
+    if (requested !== undefined) return requested;
+    return this.transactions.inTenant(orgId, (manager) =>
+      this.repository.organizationTimezone(manager, orgId),
+    );
+  }
+
   async receive(caller: Principal, format: IntakeFormat, body: MappedBody): Promise<IntakeResult> {
     const orgId = caller.orgId;
     const batchId = randomUUID();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CloudEvent } from '@careloop/contracts';
 import { ALL_EVENT_TYPES } from '@careloop/contracts';
+import { TENANT_SETTING } from '@careloop/persistence';
 import type { RunningService } from '@careloop/runtime';
 import { bootstrapService } from '@careloop/runtime';
 import type { TestDatabase } from '@careloop/testing';
@@ -145,12 +146,20 @@ export class IntakeTestStack {
     return { status: response.status, contentType, text, body };
   }
 
-  /** SQL as the service's own role (not a superuser, so row-level security applies). */
-  async sql<T>(text: string, parameters: unknown[] = []): Promise<T[]> {
+  /**
+   * SQL as the service's own role (not a superuser, so row-level security applies); with `orgId`,
+   * in a transaction bound to that organization as the service binds its own.
+   */
+  async sql<T>(text: string, parameters: unknown[] = [], orgId?: string): Promise<T[]> {
     const client = new Client({ connectionString: this.database.url });
     await client.connect();
     try {
-      return (await client.query(text, parameters)).rows as T[];
+      if (orgId === undefined) return (await client.query(text, parameters)).rows as T[];
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [orgId]);
+      const rows = (await client.query(text, parameters)).rows as T[];
+      await client.query('COMMIT');
+      return rows;
     } finally {
       await client.end();
     }
