@@ -241,18 +241,21 @@ describe('appointment intake over HTTP', () => {
     ]);
   });
 
-  it("should read HL7 v2 times without an offset in the organization's timezone when the request names none", async () => {
+  it("should read HL7 v2 times without an offset in the organization's timezone and national phone numbers in its phone region", async () => {
     const orgId = newUuid();
     // The projection row `org.settings.updated` leaves behind (its consumer is tested with sessions).
     await stack.sql(
       `INSERT INTO org_settings (org_id, revision, settings) VALUES ($1, 1, $2)`,
-      [orgId, JSON.stringify({ timezone: 'America/Chicago', defaultLanguage: 'en' })],
+      [
+        orgId,
+        JSON.stringify({ timezone: 'America/Chicago', defaultLanguage: 'en', phoneRegion: 'US' }),
+      ],
       orgId,
     );
     const message = [
       'MSH|^~\\&|HIS|CLINIC|CARELOOP|CARELOOP|20261120150000||ADT^A03^ADT_A03|TZ0001|P|2.5',
       'EVN|A03|20261120150000',
-      'PID|1||MRN-TZ^^^CLINIC^MR||Martin^Jeanne||19610402|F|||||^NET^Internet^jeanne@example.org',
+      'PID|1||MRN-TZ^^^CLINIC^MR||Martin^Jeanne||19610402|F|||||(312) 555-0147^PRN^PH~^NET^Internet^jeanne@example.org',
       'PV1|1|O|CARDIO^^^CHICAGO||||D123^Durand^Paul||||||||||||V-TZ-1|||||||||||||||||||||||||20261120140000|20261120143000',
     ].join('\r');
     const token = await stack.clientToken(orgId);
@@ -273,6 +276,7 @@ describe('appointment intake over HTTP', () => {
     const appointment = event!.data['appointment'] as Record<string, string>;
     expect(new Date(appointment['endedAt']!).toISOString()).toBe('2026-11-20T20:30:00.000Z');
     expect(appointment['timezone']).toBe('America/Chicago');
+    expect((event!.data['patient'] as Record<string, string>)['phone']).toBe('+13125550147');
     expect(JSON.stringify(response.body)).not.toContain('read as UTC');
   });
 

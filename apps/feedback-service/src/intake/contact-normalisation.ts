@@ -1,20 +1,38 @@
 import { isLanguageTag } from '@careloop/contracts';
 import { isEmail } from 'class-validator';
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
 
 /**
- * E.164 only when the number says its country (`+41 …`, `0041 …`); a national number (`079 …`,
- * `555-767-7476`) cannot be made international without knowing the country, so it is `undefined`
- * and the caller reports a warning instead of guessing.
+ * E.164 when the number says its country (`+41 …`, `0041 …`), or when it is a national number
+ * (`079 …`, `(312) 555-0147`) and the organization's `phoneRegion` says which country it belongs
+ * to: libphonenumber-js (Google's libphonenumber metadata) reads it by that country's plan and
+ * refuses numbers that plan does not allow. Without a region a national number is `undefined`, and
+ * the caller reports a warning instead of guessing.
  */
-export function toE164(raw: string): string | undefined {
+export function toE164(raw: string, region?: string): string | undefined {
   const trimmed = raw.trim();
   if (!/^[+0-9 ().\-/]+$/.test(trimmed)) return undefined;
   const digits = trimmed.replace(/\D/g, '');
   let international: string | undefined;
   if (trimmed.startsWith('+')) international = digits;
   else if (digits.startsWith('00')) international = digits.slice(2);
+  else if (region !== undefined) return nationalToE164(trimmed, region);
   if (international === undefined || !/^[1-9]\d{6,14}$/.test(international)) return undefined;
   return `+${international}`;
+}
+
+function nationalToE164(number: string, region: string): string | undefined {
+  const country = region.toUpperCase();
+  if (!isSupportedCountry(country)) return undefined;
+  const parsed = parsePhoneNumberFromString(number, country);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/** Why `toE164` gave nothing, for the intake warning. */
+export function unusablePhoneReason(region: string | undefined): string {
+  return region === undefined
+    ? 'has no country code (+…) and the organization has no phoneRegion setting; only E.164 numbers travel in the event, so it was left out'
+    : `is not a valid number, neither international (+…) nor of the organization's phoneRegion ${region.toUpperCase()}; left out`;
 }
 
 export function toEmail(raw: string): string | undefined {

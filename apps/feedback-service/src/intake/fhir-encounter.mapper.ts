@@ -10,7 +10,14 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { validateAppointment } from './appointment-validation';
-import { toBirthYear, toE164, toEmail, toLabel, toLanguageTag } from './contact-normalisation';
+import {
+  toBirthYear,
+  toE164,
+  toEmail,
+  toLabel,
+  toLanguageTag,
+  unusablePhoneReason,
+} from './contact-normalisation';
 import { parseFhirDateTime } from './date-time';
 import type {
   IntakeFieldError,
@@ -139,6 +146,7 @@ function contactOf(
   patient: Patient,
   patientPath: string,
   warnings: IntakeWarning[],
+  phoneRegion: string | undefined,
 ): { email?: string; phone?: string } {
   const contact: { email?: string; phone?: string } = {};
   const telecoms = array(patient.telecom)
@@ -153,14 +161,14 @@ function contactOf(
     (a, b) => Number(b.telecom['use'] === 'mobile') - Number(a.telecom['use'] === 'mobile'),
   );
   for (const { telecom, index } of phones) {
-    const phone = toE164(String(telecom['value']));
+    const phone = toE164(String(telecom['value']), phoneRegion);
     if (phone) {
       contact.phone = phone;
       break;
     }
     warnings.push({
       field: `${patientPath}.telecom[${index}].value`,
-      message: `phone "${String(telecom['value']).slice(0, 40)}" has no country code (+…); only E.164 numbers travel in the event, so it was left out`,
+      message: `phone "${String(telecom['value']).slice(0, 40)}" ${unusablePhoneReason(phoneRegion)}`,
     });
   }
   for (const { telecom, index } of telecoms.filter(
@@ -352,7 +360,7 @@ function mapEncounter(
 
   const patientPath = located.path;
   const patientId = patientIdOf(patient);
-  const contact = contactOf(patient, patientPath, warnings);
+  const contact = contactOf(patient, patientPath, warnings, context.phoneRegion);
   const name = nameOf(patient.name);
   const language = languageOf(patient);
   const birthYear =

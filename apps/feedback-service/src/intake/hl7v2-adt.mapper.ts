@@ -2,7 +2,14 @@ import type { AppointmentCompletedV1 } from '@careloop/contracts';
 import { Hl7Message } from '@medplum/core';
 import type { Hl7Segment } from '@medplum/core';
 import { validateAppointment } from './appointment-validation';
-import { toBirthYear, toE164, toEmail, toLabel, toLanguageTag } from './contact-normalisation';
+import {
+  toBirthYear,
+  toE164,
+  toEmail,
+  toLabel,
+  toLanguageTag,
+  unusablePhoneReason,
+} from './contact-normalisation';
 import { offsetOfHl7DateTime, parseHl7DateTime } from './date-time';
 import type { IntakeFieldError, IntakeWarning, MappedItem, MappingContext } from './intake.types';
 import { fieldError, MAX_ITEMS_PER_BODY } from './intake.types';
@@ -176,7 +183,12 @@ interface Contact {
 }
 
 /** PID-13 (home) before PID-14 (business); XTN in both the old (XTN-1) and the structured forms. */
-function contactOf(message: Hl7Message, pid: Hl7Segment, warnings: IntakeWarning[]): Contact {
+function contactOf(
+  message: Hl7Message,
+  pid: Hl7Segment,
+  warnings: IntakeWarning[],
+  phoneRegion: string | undefined,
+): Contact {
   const contact: Contact = {};
   const unusablePhones: string[] = [];
   for (const field of [13, 14]) {
@@ -194,7 +206,7 @@ function contactOf(message: Hl7Message, pid: Hl7Segment, warnings: IntakeWarning
       const structured = at(7) !== '' ? `${at(5) ? `+${at(5)}` : ''}${at(6)}${at(7)}` : '';
       const number = structured || at(12) || at(1);
       if (number === '' || contact.phone) continue;
-      const phone = toE164(number);
+      const phone = toE164(number, phoneRegion);
       if (phone) contact.phone = phone;
       else unusablePhones.push(`PID-${field}: "${number.slice(0, 40)}"`);
     }
@@ -202,7 +214,7 @@ function contactOf(message: Hl7Message, pid: Hl7Segment, warnings: IntakeWarning
   if (!contact.phone && unusablePhones.length > 0) {
     warnings.push({
       field: 'PID-13',
-      message: `phone ${unusablePhones.join(', ')} has no country code (+…); only E.164 numbers travel in the event, so it was left out`,
+      message: `phone ${unusablePhones.join(', ')} ${unusablePhoneReason(phoneRegion)}`,
     });
   }
   return contact;
@@ -369,7 +381,7 @@ function mapMessage(raw: RawMessage, index: number, context: MappingContext): Hl
     return { ok: false, index, ...(visitNumber ? { externalId: visitNumber } : {}), errors, hl7 };
   }
 
-  const contact = contactOf(message, pid, warnings);
+  const contact = contactOf(message, pid, warnings, context.phoneRegion);
   const name = toLabel(personName(message, pid, 5), 200);
   const languageRaw = read(message, pid, 15);
   const language = languageRaw ? toLanguageTag(languageRaw) : undefined;

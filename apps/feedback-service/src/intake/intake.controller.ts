@@ -154,9 +154,8 @@ export class IntakeController {
     return buildAcknowledgements(mapped.items);
   }
 
-  private async context(caller: Principal, requested: string | undefined): Promise<MappingContext> {
-    const timezone = await this.intake.timezoneFor(caller.orgId, requested);
-    return { orgId: caller.orgId, ...(timezone !== undefined ? { timezone } : {}) };
+  private context(caller: Principal, requested: string | undefined): Promise<MappingContext> {
+    return this.intake.mappingContext(caller.orgId, requested);
   }
 
   private checkTimezone(timezone: string | undefined): IntakeFieldError | undefined {

@@ -42,13 +42,20 @@ export class IntakeRepository {
   }
 
   /** Many records in one statement; returns the appointment ids that were new. */
-  /** The org's timezone from its settings projection; none until `org.settings.updated` arrived. */
-  async organizationTimezone(manager: EntityManager, orgId: string): Promise<string | undefined> {
-    const [row]: { timezone: string | null }[] = await manager.query(
-      `SELECT settings->>'timezone' AS timezone FROM org_settings WHERE org_id = $1`,
+  /** The org's timezone and phone region from its settings projection (none before it arrived). */
+  async organizationDefaults(
+    manager: EntityManager,
+    orgId: string,
+  ): Promise<{ timezone?: string; phoneRegion?: string }> {
+    const [row]: { timezone: string | null; phone_region: string | null }[] = await manager.query(
+      `SELECT settings->>'timezone' AS timezone, settings->>'phoneRegion' AS phone_region
+         FROM org_settings WHERE org_id = $1`,
       [orgId],
     );
-    return row?.timezone ?? undefined;
+    return {
+      ...(row?.timezone ? { timezone: row.timezone } : {}),
+      ...(row?.phone_region ? { phoneRegion: row.phone_region } : {}),
+    };
   }
 
   async recordMany(

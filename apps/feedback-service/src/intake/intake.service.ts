@@ -13,7 +13,13 @@ import type {
 } from './dto/intake.response';
 import type { IntakeRecord } from './intake.repository';
 import { IntakeRepository } from './intake.repository';
-import type { IntakeFieldError, IntakeFormat, MappedBody, MappedItem } from './intake.types';
+import type {
+  IntakeFieldError,
+  IntakeFormat,
+  MappedBody,
+  MappedItem,
+  MappingContext,
+} from './intake.types';
 
 export type IntakeResult =
   { readable: true; response: IntakeResponse } | { readable: false; errors: IntakeFieldError[] };
@@ -39,14 +45,23 @@ export class IntakeService {
   ) {}
 
   /**
-   * The zone in which times without an offset are read: the one the request names, else the
-   * organization's (its settings), else none (UTC, with a warning per item).
+   * How a body of this org is read: times without an offset in the zone the request names, else
+   * the organization's (its settings), else as UTC with a warning per item; national phone
+   * numbers in the organization's phone region.
    */
-  async timezoneFor(orgId: string, requested: string | undefined): Promise<string | undefined> {
-    if (requested !== undefined) return requested;
-    return this.transactions.inTenant(orgId, (manager) =>
-      this.repository.organizationTimezone(manager, orgId),
+  async mappingContext(
+    orgId: string,
+    requestedTimezone: string | undefined,
+  ): Promise<MappingContext> {
+    const defaults = await this.transactions.inTenant(orgId, (manager) =>
+      this.repository.organizationDefaults(manager, orgId),
     );
+    const timezone = requestedTimezone ?? defaults.timezone;
+    return {
+      orgId,
+      ...(timezone !== undefined ? { timezone } : {}),
+      ...(defaults.phoneRegion !== undefined ? { phoneRegion: defaults.phoneRegion } : {}),
+    };
   }
 
   async receive(caller: Principal, format: IntakeFormat, body: MappedBody): Promise<IntakeResult> {

@@ -30,8 +30,10 @@ export type IntakeWarning = FieldError;
 export interface MappingContext {
   /** The caller's organization, from the access token; never from the body. */
   orgId: string;
-  /** IANA zone named by the caller (`?timezone=`): local times without offset are read in it. */
+  /** IANA zone named by the caller (`?timezone=`), else the org's: local times without offset are read in it. */
   timezone?: string;
+  /** The org's `phoneRegion` (ISO 3166-1 alpha-2): national phone numbers are read in it. */
+  phoneRegion?: string;
 }
 
 export type MappedItem =

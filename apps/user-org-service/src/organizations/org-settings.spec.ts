@@ -54,6 +54,8 @@ describe('organization settings', () => {
     ],
     ['a repeated language', { languages: ['en', 'en'] }, 'languages'],
     ['mfaRequired as a string', { mfaRequired: 'true' }, 'mfaRequired'],
+    ['a phone region that is no country', { phoneRegion: 'XX' }, 'phoneRegion'],
+    ['a phone region given as a name', { phoneRegion: 'France' }, 'phoneRegion'],
     ['a missing reminder', { reminder: undefined }, 'reminder'],
     ['an unknown field', { colour: 'red' }, 'colour'],
   ])('should refuse %s naming the field', (_case, override, field) => {
@@ -100,5 +102,12 @@ describe('organization settings', () => {
     expect(canonical.branding).toEqual({ primaryColor: '#aabbcc' });
     expect(canonical.alertRecipients).toEqual(['quality@clinic.example.org']);
     expect('senderName' in canonical).toBe(false);
+    expect('phoneRegion' in canonical).toBe(false);
+  });
+
+  it('should store the phone region in upper case', () => {
+    expect(canonicalSettings({ ...defaultOrgSettings(), phoneRegion: 'us' }).phoneRegion).toBe(
+      'US',
+    );
   });
 });

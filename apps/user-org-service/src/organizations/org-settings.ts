@@ -58,5 +58,7 @@ export function canonicalSettings(settings: OrgSettingsV1): OrgSettingsV1 {
   if (settings.branding.logoUrl !== undefined)
     canonical.branding.logoUrl = settings.branding.logoUrl;
   if (settings.senderName !== undefined) canonical.senderName = settings.senderName;
+  if (settings.phoneRegion !== undefined)
+    canonical.phoneRegion = settings.phoneRegion.toUpperCase();
   return canonical;
 }

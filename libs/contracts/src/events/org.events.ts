@@ -7,11 +7,12 @@ import {
   IsBoolean,
   IsDefined,
   IsEmail,
+  IsISO31661Alpha2,
   IsIn,
   IsInt,
   IsString,
-  IsUrl,
   IsUUID,
+  IsUrl,
   Length,
   Matches,
   Max,
@@ -166,6 +167,14 @@ export class OrgSettingsV1 {
   @IsString()
   @Length(1, 100)
   senderName?: string;
+
+  /**
+   * ISO 3166-1 alpha-2 country in which national phone numbers (no `+country`) from this org's
+   * systems are read; without it such numbers cannot be used for SMS.
+   */
+  @IsOptionalField()
+  @IsISO31661Alpha2()
+  phoneRegion?: string;
 }
 
 /** `org.created` v1: a new tenant, with its initial settings. */

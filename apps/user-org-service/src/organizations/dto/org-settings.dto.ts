@@ -16,6 +16,7 @@ import {
   IsBoolean,
   IsDefined,
   IsEmail,
+  IsISO31661Alpha2,
   IsIn,
   IsInt,
   IsString,
@@ -157,6 +158,15 @@ export class UpdateOrgSettingsDto implements OrgSettingsV1 {
   @IsString()
   @Length(1, 100)
   senderName?: string;
+
+  @ApiPropertyOptional({
+    example: 'US',
+    description:
+      'ISO 3166-1 alpha-2 country in which national phone numbers (without +country) from your systems are read; without it they cannot be used for SMS',
+  })
+  @IsOptionalField()
+  @IsISO31661Alpha2()
+  phoneRegion?: string;
 }
 
 export class OrgSettingsResponse {
