@@ -26,7 +26,6 @@ export * from './telemetry/telemetry.bootstrap';
 export * from './telemetry/trace-context';
 export * from './logging/logger.factory';
 export * from './logging/correlation-id';
-export * from './logging/correlation-context';
 export * from './logging/nest-logger';
 export * from './logging/request-logging';
 export * from './logging/observability.module';

@@ -26,7 +26,7 @@ export * from './authorization/roles.guard';
 export { callerOfRequest, principalOfRequest } from './authorization/request-principal';
 export * from './tenancy/request.context';
 export * from './tenancy/tenant.context';
-export * from './tenancy/tenant-context.interceptor';
+export * from './tenancy/request-scope';
 export * from './tokens/access-token.claims';
 export * from './tokens/invalid-access-token.error';
 export * from './tokens/jwt.verifier';

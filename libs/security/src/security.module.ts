@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
 import type { DynamicModule, InjectionToken, ModuleMetadata, Provider } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { AccessTokenGuard } from './authorization/access-token.guard';
 import { RolesGuard } from './authorization/roles.guard';
-import { TenantContextInterceptor } from './tenancy/tenant-context.interceptor';
+import { installRequestScope } from './tenancy/request-scope';
 import { JwtVerifier } from './tokens/jwt.verifier';
 import type { JwtVerifierOptions, RemoteJwksOptions } from './tokens/jwt.verifier';
 
@@ -26,11 +28,20 @@ function verifierFrom(options: SecurityModuleOptions): JwtVerifier {
 /**
  * Authentication and authorization for a service, on every HTTP route by default:
  * `AccessTokenGuard` (401 without a valid token; `@Public()` opts out), then `RolesGuard`
- * (`@Roles()`, `@RequireScopes()`, org in the path), then `TenantContextInterceptor` (the
- * handler runs inside `TenantContext`). Import once, in the AppModule.
+ * (`@Roles()`, `@RequireScopes()`, org in the path); the request scope (a Fastify hook) lets
+ * `TenantContext` and `RequestContext` find the caller the guard attached. Import once, in the
+ * AppModule.
  */
 @Module({})
-export class SecurityModule {
+export class SecurityModule implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() === 'fastify')
+      installRequestScope(adapter.getInstance<FastifyInstance>());
+  }
+
   static forRoot(options: SecurityModuleOptions): DynamicModule {
     return SecurityModule.build([{ provide: JwtVerifier, useValue: verifierFrom(options) }]);
   }
@@ -65,7 +76,6 @@ export class SecurityModule {
         // Order matters: Nest runs global guards in registration order, authentication first.
         { provide: APP_GUARD, useClass: AccessTokenGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
-        { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
       ],
       exports: [JwtVerifier],
     };

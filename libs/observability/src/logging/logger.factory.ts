@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { activeTraceFields } from '../telemetry/trace-context';
-import { currentCorrelationId } from './correlation-context';
+import { currentCorrelationId } from '@careloop/security';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { CORRELATION_ID_HEADER } from './correlation-id';
-import { runWithCorrelationId, currentCorrelationId } from './correlation-context';
+import { installRequestScope } from '@careloop/security';
 
 export interface RequestLoggingOptions {
   /** Path prefixes whose successful requests are not logged (probes and scrapes). */
@@ -23,8 +23,8 @@ export function loggablePath(url: string | undefined): string {
  * request, including those refused before Nest (404, 400 on parsing), at a fraction of the cost of
  * an Express-style middleware with a child logger per request.
  *
- * The correlation id is Fastify's request id (the adapter's `genReqId` is `resolveCorrelationId`).
- * Body parsing runs outside the request's async context, so `preValidation` enters it again.
+ * The correlation id is Fastify's request id (the adapter's `genReqId` is `resolveCorrelationId`),
+ * carried by the request scope of `@careloop/security`.
  */
 export function installRequestLogging(
   fastify: FastifyInstance,
@@ -34,13 +34,10 @@ export function installRequestLogging(
   const isQuiet = (path: string) =>
     options.quietPathPrefixes.some((prefix) => path === prefix || path.startsWith(prefix));
 
+  installRequestScope(fastify);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     reply.header(CORRELATION_ID_HEADER, request.id);
-    runWithCorrelationId(request.id, done);
-  });
-  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done) => {
-    if (currentCorrelationId() === request.id) done();
-    else runWithCorrelationId(request.id, done);
+    done();
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const status = reply.statusCode;

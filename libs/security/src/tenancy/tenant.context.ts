@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { principalOfRequest } from '../authorization/request-principal';
+import { currentRequest } from './request-scope';
 import type { Principal } from '../authorization/principal';
 
 /** Raised when tenant-scoped code runs outside any request or consumer scope: a wiring bug, never a user error. */
@@ -16,7 +18,7 @@ const storage = new AsyncLocalStorage<Principal>();
 /**
  * The caller of the work in progress, carried through async calls without being passed along, so
  * the persistence layer can set the Postgres row-level-security org for each transaction.
- * HTTP requests get it from `TenantContextInterceptor`; Kafka consumers and jobs open it
+ * HTTP requests get it from the request scope (`installRequestScope`); Kafka consumers and jobs open it
  * themselves with the event's org, e.g. `TenantContext.run({ orgId, roles: [], scopes: [] }, fn)`.
  */
 export class TenantContext {
@@ -24,12 +26,16 @@ export class TenantContext {
     return storage.run(principal, work);
   }
 
+  /** Set explicitly by `run`, else the caller of the HTTP request in progress when it acts in an org. */
   static current(): Principal | undefined {
-    return storage.getStore();
+    const explicit = storage.getStore();
+    if (explicit) return explicit;
+    const request = currentRequest();
+    return request ? principalOfRequest(request) : undefined;
   }
 
   static requireOrgId(): string {
-    const principal = storage.getStore();
+    const principal = TenantContext.current();
     if (!principal) throw new TenantContextMissingError();
     return principal.orgId;
   }
