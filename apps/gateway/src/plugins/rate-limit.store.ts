@@ -24,17 +24,27 @@ for i, key in ipairs(KEYS) do
 end
 return counts`;
 
+type WithIncrementCommand = Redis & {
+  incrementRateLimitWindows(count: number, ...keysThenTtls: string[]): Promise<number[]>;
+};
+
 /** kong.yml `policy: redis`: counters shared by every gateway instance. */
 export class RedisRateLimitStore implements RateLimitStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: WithIncrementCommand;
+
+  constructor(redis: Redis) {
+    // A defined command is sent as EVALSHA (the script travels once, not with every request).
+    if (!('incrementRateLimitWindows' in redis))
+      redis.defineCommand('incrementRateLimitWindows', { lua: incrementScript });
+    this.redis = redis as WithIncrementCommand;
+  }
 
   async increment(counters: readonly WindowCounter[]): Promise<number[]> {
-    const counts = (await this.redis.eval(
-      incrementScript,
+    const counts = await this.redis.incrementRateLimitWindows(
       counters.length,
       ...counters.map((c) => c.key),
       ...counters.map((c) => String(c.ttlMs)),
-    )) as number[];
+    );
     return counts.map(Number);
   }
 }
