@@ -119,7 +119,17 @@ export function startTelemetry(
           ignoreIncomingRequestHook: isUntracedRequest,
         },
         // Postgres statements already show in pg spans; pool-connect spans add little.
-        '@opentelemetry/instrumentation-pg': { enhancedDatabaseReporting: false },
+        '@opentelemetry/instrumentation-pg': {
+          enabled: !recordsNothing,
+          enhancedDatabaseReporting: false,
+        },
+        // Without a collector these only make spans nobody records, around every statement, Redis
+        // command and Nest handler. HTTP, undici and kafkajs stay: they carry `traceparent`
+        // across services, which keeps one trace id in the logs of one request end to end.
+        '@opentelemetry/instrumentation-ioredis': { enabled: !recordsNothing },
+        '@opentelemetry/instrumentation-redis': { enabled: !recordsNothing },
+        '@opentelemetry/instrumentation-nestjs-core': { enabled: !recordsNothing },
+        '@opentelemetry/instrumentation-generic-pool': { enabled: !recordsNothing },
       }),
     ],
   });
