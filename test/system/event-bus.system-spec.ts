@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { buildEvent, encodeEvent } from '@careloop/contracts';
 import type { AppointmentCompletedV1 } from '@careloop/contracts';
@@ -177,17 +178,17 @@ describe('event backbone between real services', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
+    // Asynchronous: a synchronous exec froze this process for the seconds Kafka takes to stop, and
+    // a Postgres connection the writer was opening meanwhile timed out when the loop woke up.
     const infra = (command: string) =>
-      execFileSync('bash', [join(repositoryRoot, 'scripts/infra/infra.sh'), command], {
-        stdio: 'pipe',
-      });
+      promisify(execFile)('bash', [join(repositoryRoot, 'scripts/infra/infra.sh'), command]);
 
     await waitFor(
       () => appliedCount(orgId),
       (count) => count > 20,
       { description: 'traffic flowing' },
     );
-    infra('kafka-stop');
+    await infra('kafka-stop');
     const writtenAtStop = written;
     const outageEnds = Date.now() + 30_000;
     const readiness = await waitFor(
@@ -202,7 +203,7 @@ describe('event backbone between real services', () => {
     );
     expect(written - writtenAtStop).toBeGreaterThan(100);
     expect(backlog[0].n).toBeGreaterThan(100);
-    infra('kafka-start');
+    await infra('kafka-start');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     writing = false;
     await writer;
