@@ -161,6 +161,23 @@ describe("the patient's path from a finished encounter to submitted answers, thr
   let client: CareLoopClient;
   let tap: EventTap;
 
+  /** A survey every completed appointment of the org gets, once feedback-service has taken it in. */
+  const publishSurveyForEveryAppointment = async (token: string, title: string): Promise<void> => {
+    const survey = await client.request<{ surveyId: string }>('POST', '/api/surveys', {
+      token,
+      body: { title, defaultLanguage: 'en', definition: surveyDefinition },
+    });
+    await client.request('PUT', `/api/surveys/${survey.body.surveyId}/distribution`, {
+      token,
+      body: { rules: [{ samplingRate: 1 }] },
+    });
+    await client.request('POST', `/api/surveys/${survey.body.surveyId}/publish`, { token });
+    await tap.waitFor(
+      'survey.published',
+      (event) => event.data['surveyId'] === survey.body.surveyId,
+    );
+  };
+
   beforeAll(async () => {
     stack = await startCareLoopStack();
     client = new CareLoopClient(stack.gatewayUrl);
@@ -304,19 +321,7 @@ describe("the patient's path from a finished encounter to submitted answers, thr
     const admin = await client.signup({ organizationName: `Twice clinic ${uniqueSuffix()}` });
     await client.waitUntilOrgReadable(admin.orgId!, admin.accessToken);
     const token = admin.accessToken;
-    const survey = await client.request<{ surveyId: string }>('POST', '/api/surveys', {
-      token,
-      body: { title: 'Twice', defaultLanguage: 'en', definition: surveyDefinition },
-    });
-    await client.request('PUT', `/api/surveys/${survey.body.surveyId}/distribution`, {
-      token,
-      body: { rules: [{ samplingRate: 1 }] },
-    });
-    await client.request('POST', `/api/surveys/${survey.body.surveyId}/publish`, { token });
-    await tap.waitFor(
-      'survey.published',
-      (event) => event.data['surveyId'] === survey.body.surveyId,
-    );
+    await publishSurveyForEveryAppointment(token, 'Twice');
 
     const appointmentId = `APT-${uniqueSuffix()}`;
     const encounter = finishedEncounter(appointmentId, `twice-${uniqueSuffix()}@example.org`);
@@ -434,19 +439,7 @@ describe("the patient's path from a finished encounter to submitted answers, thr
       await feedbackDatabase.end();
     }
 
-    const survey = await client.request<{ surveyId: string }>('POST', '/api/surveys', {
-      token,
-      body: { title: 'Quiet', defaultLanguage: 'en', definition: surveyDefinition },
-    });
-    await client.request('PUT', `/api/surveys/${survey.body.surveyId}/distribution`, {
-      token,
-      body: { rules: [{ samplingRate: 1 }] },
-    });
-    await client.request('POST', `/api/surveys/${survey.body.surveyId}/publish`, { token });
-    await tap.waitFor(
-      'survey.published',
-      (event) => event.data['surveyId'] === survey.body.surveyId,
-    );
+    await publishSurveyForEveryAppointment(token, 'Quiet');
 
     const email = `quiet-${uniqueSuffix()}@example.org`;
     const firstAppointment = `APT-${uniqueSuffix()}`;

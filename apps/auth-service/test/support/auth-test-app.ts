@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { EventPayloadMap, EventType, OrgSettingsV1 } from '@careloop/contracts';
 import { ALL_EVENT_TYPES, buildEvent, encodeEvent } from '@careloop/contracts';
 import type { ChildProcess } from 'node:child_process';
@@ -9,6 +8,7 @@ import { join } from 'node:path';
 import type { TestDatabase } from '@careloop/testing';
 import {
   createTestDatabase,
+  freePort,
   createTestTopics,
   deleteTestTopics,
   testInfrastructure,
@@ -75,21 +75,6 @@ async function waitUntilReady(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return false;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export interface AuthTestApp {
