@@ -1,5 +1,9 @@
 // class-transformer's @Type needs the Reflect metadata API at runtime.
 import 'reflect-metadata';
+import { memoizeValidationMetadata } from './validation/validation-metadata.cache';
+
+// Every service validates its DTOs and events through class-validator; make its look-ups O(1) once.
+memoizeValidationMetadata();
 
 export {
   ALL_EVENT_TYPES,

@@ -23,6 +23,8 @@ export class RedisModule implements OnApplicationShutdown {
           useFactory: () =>
             new Redis(url, {
               connectionName,
+              // Commands issued in the same tick leave in one write: under load, one syscall for many requests.
+              enableAutoPipelining: true,
               maxRetriesPerRequest: 2,
               enableOfflineQueue: true,
               retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),

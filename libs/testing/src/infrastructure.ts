@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -79,15 +80,40 @@ export async function createTestTopics(
   const admin = testKafka('careloop-test-admin').admin();
   await admin.connect();
   try {
+    const names = topics.flatMap((topic) => [`${prefix}${topic}`, `${prefix}${topic}.dlq`]);
+    // kafkajs's own `waitForLeaders` gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+    // answers until the new topics reach its metadata cache; wait for their leaders here instead.
     await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.flatMap((topic) => [
-        { topic: `${prefix}${topic}`, numPartitions: partitions, replicationFactor: 1 },
-        { topic: `${prefix}${topic}.dlq`, numPartitions: partitions, replicationFactor: 1 },
-      ]),
+      waitForLeaders: false,
+      topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
     });
+    await waitForTopicLeaders(admin, names, partitions);
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function waitForTopicLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  partitions: number,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await admin.fetchTopicMetadata({ topics: [...topics] }).then(
+      (metadata) =>
+        metadata.topics.length === topics.length &&
+        metadata.topics.every(
+          (topic) =>
+            topic.partitions.length === partitions &&
+            topic.partitions.every((partition) => partition.leader >= 0),
+        ),
+      () => false,
+    );
+    if (ready) return;
+    if (Date.now() > deadline)
+      throw new Error(`topics without leaders after 30 s: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
