@@ -4,7 +4,7 @@ import { getMetadataStorage } from 'class-validator';
 type ValidationMetadata = object;
 
 type MetadataLookup = (
-  target: Function,
+  target: object,
   targetSchema: string,
   always: boolean,
   strictGroups: boolean,
@@ -34,7 +34,7 @@ export function memoizeValidationMetadata(): void {
   const lookup = storage.getTargetValidationMetadatas.bind(storage);
   const group = storage.groupByPropertyName.bind(storage);
   const register = storage.addValidationMetadata.bind(storage);
-  let byTarget = new WeakMap<Function, Map<string, ValidationMetadata[]>>();
+  let byTarget = new WeakMap<object, Map<string, ValidationMetadata[]>>();
   let grouped = new WeakMap<ValidationMetadata[], Record<string, ValidationMetadata[]>>();
 
   storage.addValidationMetadata = (metadata) => {
