@@ -227,6 +227,56 @@ describe('respondent /r/{token}', () => {
     expect((await stack.http('GET', `/r/${token}`)).status).toBe(200);
   });
 
+  it('should judge each of many concurrent submissions alone though they are written together', async () => {
+    const sessions = await Promise.all(Array.from({ length: 12 }, () => stack.openSession(orgId)));
+    const [twiceSame, twiceDifferent, invalid, replaced, ...plain] = sessions;
+    const replacedToken = stack.tokens().issue({
+      orgId,
+      sessionId: replaced!.sessionId,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    }).token;
+    const submit = (token: string, answers: Record<string, unknown>) =>
+      stack.http<Record<string, string>>('POST', `/r/${token}/submit`, { answers });
+
+    const [sameA, sameB, differentA, differentB, refused, notFound, ...accepted] =
+      await Promise.all([
+        submit(twiceSame!.token, { nps: 9 }),
+        submit(twiceSame!.token, { nps: 9 }),
+        submit(twiceDifferent!.token, { nps: 9 }),
+        submit(twiceDifferent!.token, { nps: 10 }),
+        submit(invalid!.token, { nps: 9, csat: 7 }),
+        submit(replacedToken, { nps: 9 }),
+        ...plain.map((session, index) => submit(session.token, { nps: 7 + (index % 4) })),
+      ]);
+
+    expect(accepted.map((result) => result.status)).toEqual(plain.map(() => 201));
+    expect(new Set(accepted.map((result) => result.body['responseId'])).size).toBe(plain.length);
+    expect([sameA.status, sameB.status]).toEqual([201, 201]);
+    expect(sameB.body['responseId']).toBe(sameA.body['responseId']);
+    expect([differentA.status, differentB.status].sort()).toEqual([201, 409]);
+    expect(refused.status).toBe(422);
+    expect(notFound.status).toBe(404);
+
+    const answered = [...plain, twiceSame!, twiceDifferent!];
+    await waitFor(
+      () => Promise.resolve(answered.map((session) => submittedEvents(session.sessionId).length)),
+      (counts) => counts.every((count) => count === 1),
+      { description: 'one survey.response.submitted per answered session' },
+    );
+    for (const session of [invalid!, replaced!])
+      expect(submittedEvents(session.sessionId)).toHaveLength(0);
+    const responses = await stack.sql<{ session_id: string; answers: Record<string, unknown> }>(
+      'SELECT session_id, answers FROM survey_response WHERE session_id = ANY($1::uuid[])',
+      [sessions.map((session) => session.sessionId)],
+      orgId,
+    );
+    expect(responses).toHaveLength(answered.length);
+    const answersOf = new Map(responses.map((row) => [row.session_id, row.answers]));
+    plain.forEach((session, index) =>
+      expect(answersOf.get(session.sessionId)).toEqual({ nps: 7 + (index % 4) }),
+    );
+  });
+
   it('should opt the patient out once, audited as the patient', async () => {
     const { token, sessionId } = await stack.openSession(orgId);
     expect((await stack.http('POST', `/r/${token}/opt-out`)).body).toEqual({ optedOut: true });

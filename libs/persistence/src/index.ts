@@ -3,3 +3,4 @@ export * from './tenant-scope';
 export * from './tenant-transactions';
 export * from './persistence.module';
 export * from './redis.module';
+export * from './group-commit';

@@ -18,7 +18,7 @@ export interface RespondentSession {
   provider?: string;
   indexes: PatientIndexes;
   optedOut: boolean;
-  response?: { responseId: string; answersDigest: string; submittedAt: Date };
+  response?: StoredResponse;
   storedDraft?: StoredDraft;
 }
 
@@ -49,6 +49,18 @@ export interface SessionRow {
   submitted_at: Date | null;
   draft_answers: Record<string, unknown> | null;
   draft_saved_at: Date | null;
+}
+
+/** A token's key to its session: the session and the digest of the token's nonce. */
+export interface SessionTokenKey {
+  sessionId: string;
+  nonceDigest: Buffer;
+}
+
+export interface StoredResponse {
+  responseId: string;
+  answersDigest: string;
+  submittedAt: Date;
 }
 
 export interface ResponseRecord {
@@ -91,51 +103,76 @@ export class RespondentRepository {
     return sessionSelect(uuidLiteral(orgId), uuidLiteral(sessionId), byteaLiteral(nonceDigest));
   }
 
-  /** Deletes the session's stored draft (literal SQL for `TenantRoundTrips`). */
-  deleteDraftStatement(orgId: string, sessionId: string): string {
-    return `DELETE FROM session_draft WHERE org_id = ${uuidLiteral(orgId)} AND session_id = ${uuidLiteral(sessionId)}`;
+  /**
+   * `sessionStatement` for several tokens at once: each session named by a token, while that
+   * token's nonce is its current one (a group commit reads a batch's sessions in one statement).
+   */
+  sessionsStatement(orgId: string, tokens: readonly SessionTokenKey[]): string {
+    const named = tokens
+      .map((token) => `(${uuidLiteral(token.sessionId)}, ${byteaLiteral(token.nonceDigest)})`)
+      .join(', ');
+    return `${sessionColumns}
+         FROM feedback_session s
+         JOIN (VALUES ${named}) AS named(session_id, nonce)
+           ON named.session_id = s.session_id AND named.nonce = s.token_nonce_sha256
+         LEFT JOIN survey_response r ON r.session_id = s.session_id
+         LEFT JOIN session_draft d ON d.session_id = s.session_id
+        WHERE s.org_id = ${uuidLiteral(orgId)} AND s.status = 'open'`;
   }
 
-  /** The session's response; `connection` is already bound to `orgId`'s tenant. */
-  async findResponse(
+  /** Deletes these sessions' stored drafts (literal SQL for `TenantRoundTrips`). */
+  deleteDraftsStatement(orgId: string, sessionIds: readonly string[]): string {
+    return `DELETE FROM session_draft WHERE org_id = ${uuidLiteral(orgId)}
+              AND session_id IN (${sessionIds.map(uuidLiteral).join(', ')})`;
+  }
+
+  /** These sessions' responses; `connection` is already bound to `orgId`'s tenant. */
+  async findResponses(
     connection: SqlExecutor,
     orgId: string,
-    sessionId: string,
-  ): Promise<{ responseId: string; answersDigest: string; submittedAt: Date } | undefined> {
-    const [row] = (await connection.query(
-      `SELECT response_id, answers_sha256, submitted_at FROM survey_response
-        WHERE org_id = $1 AND session_id = $2`,
-      [orgId, sessionId],
-    )) as { response_id: string; answers_sha256: string; submitted_at: Date }[];
-    return row
-      ? {
+    sessionIds: readonly string[],
+  ): Promise<Map<string, StoredResponse>> {
+    const rows = (await connection.query(
+      `SELECT session_id, response_id, answers_sha256, submitted_at FROM survey_response
+        WHERE org_id = $1 AND session_id = ANY($2::uuid[])`,
+      [orgId, sessionIds],
+    )) as { session_id: string; response_id: string; answers_sha256: string; submitted_at: Date }[];
+    return new Map(
+      rows.map((row) => [
+        row.session_id,
+        {
           responseId: row.response_id,
           answersDigest: row.answers_sha256,
           submittedAt: row.submitted_at,
-        }
-      : undefined;
+        },
+      ]),
+    );
   }
 
   /**
-   * The response as one statement for `OutboxWriter.appendWith`: it returns a row only for the
-   * first submission of the session, so a concurrent second one writes neither row nor event.
+   * Responses as one statement for `OutboxWriter.appendForChanged`: it returns the session (as
+   * `subject`) of each first submission only, so a session already answered gets neither row nor
+   * event.
    */
-  responseStatement(orgId: string, response: ResponseRecord): StateChange {
+  responsesStatement(orgId: string, responses: readonly ResponseRecord[]): StateChange {
+    const column = <T>(read: (response: ResponseRecord) => T) => responses.map(read);
     return {
       sql: `INSERT INTO survey_response
               (response_id, session_id, org_id, survey_id, survey_version, language, answers, answers_sha256, submitted_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (session_id) DO NOTHING RETURNING response_id`,
+            SELECT response_id, session_id, $1, survey_id, survey_version, language, answers, answers_sha256, submitted_at
+              FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::jsonb[], $8::text[], $9::timestamptz[])
+                   AS r(response_id, session_id, survey_id, survey_version, language, answers, answers_sha256, submitted_at)
+            ON CONFLICT (session_id) DO NOTHING RETURNING session_id::text AS subject`,
       parameters: [
-        response.responseId,
-        response.sessionId,
         orgId,
-        response.surveyId,
-        response.surveyVersion,
-        response.language,
-        JSON.stringify(response.answers),
-        response.answersDigest,
-        response.submittedAt,
+        column((response) => response.responseId),
+        column((response) => response.sessionId),
+        column((response) => response.surveyId),
+        column((response) => response.surveyVersion),
+        column((response) => response.language),
+        column((response) => JSON.stringify(response.answers)),
+        column((response) => response.answersDigest),
+        column((response) => response.submittedAt),
       ],
     };
   }
@@ -183,11 +220,13 @@ export class RespondentRepository {
 }
 
 /** The session a token names, with response and stored draft; the arguments are SQL expressions. */
-function sessionSelect(orgId: string, sessionId: string, nonceDigest: string): string {
-  return `SELECT s.session_id, s.survey_id, s.survey_version, s.language, s.expires_at, s.external_appointment_id,
+const sessionColumns = `SELECT s.session_id, s.survey_id, s.survey_version, s.language, s.expires_at, s.external_appointment_id,
               s.site, s.provider, s.patient_index, s.email_index, s.phone_index, s.opted_out_at,
               r.response_id, r.answers_sha256, r.submitted_at,
-              d.answers AS draft_answers, d.saved_at AS draft_saved_at
+              d.answers AS draft_answers, d.saved_at AS draft_saved_at`;
+
+function sessionSelect(orgId: string, sessionId: string, nonceDigest: string): string {
+  return `${sessionColumns}
          FROM feedback_session s
          LEFT JOIN survey_response r ON r.session_id = s.session_id
          LEFT JOIN session_draft d ON d.session_id = s.session_id

@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { AuditTrail } from '@careloop/audit';
-import { EventTypes } from '@careloop/contracts';
-import { OutboxWriter } from '@careloop/messaging';
 import { DomainError } from '@careloop/runtime';
-import { localize, validateAnswers, visibleQuestions } from '@careloop/surveys';
+import { localize, visibleQuestions } from '@careloop/surveys';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
@@ -20,9 +17,10 @@ import type {
 import { DraftStore } from './draft.store';
 import type { VerifiedRespondentToken } from './respondent-token';
 import { RespondentTokens } from './respondent-token';
-import { alreadySubmitted, answersInvalid, linkNotFound } from './respondent.errors';
+import { alreadySubmitted, linkNotFound } from './respondent.errors';
 import type { RespondentSession, SessionRow, StoredDraft } from './respondent.repository';
 import { RespondentRepository, toRespondentSession } from './respondent.repository';
+import { SubmissionWriter } from './submission.writer';
 import { inRespondentTenant } from './tenant-binding';
 import { TenantRoundTrips } from './tenant-round-trips';
 
@@ -54,8 +52,8 @@ export class RespondentService {
     private readonly drafts: DraftStore,
     private readonly optOuts: OptOutsRepository,
     private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
     private readonly auditTrail: AuditTrail,
+    private readonly submissions: SubmissionWriter,
   ) {
     this.roundTrips = new TenantRoundTrips(dataSource);
   }
@@ -200,94 +198,15 @@ export class RespondentService {
 
   /**
    * Validates the answers against the session's version (types, ranges, required, logic) and
-   * writes the response with `survey.response.submitted` in one statement. The same answers again
-   * get the first submission's answer; different ones a 409.
+   * writes the response with `survey.response.submitted`, in a transaction shared with the
+   * organization's other submissions of the moment (group commit). The same answers again get the
+   * first submission's answer; different ones a 409.
    */
   async submit(token: string, answers: Record<string, unknown>): Promise<SubmissionResponse> {
     const claims = this.verify(token);
-    const digest = answersDigest(answers);
-    // One transaction in three round trips: BEGIN + binding + session read, response + event, COMMIT.
-    const result = await this.roundTrips.transaction<SessionRow, SubmissionResponse>(
-      claims.orgId,
-      this.sessionStatement(claims),
-      async (rows, connection) => {
-        const { session, version } = await this.opened(claims, rows);
-        if (session.response) return this.repeated(session.sessionId, session.response, digest);
-        const validation = validateAnswers(version, answers, session.language);
-        if (!validation.ok) {
-          throw answersInvalid(
-            validation.errors.map((error) => ({
-              field: error.questionId ? `answers.${error.questionId}` : 'answers',
-              message: error.questionId ? `${error.questionId} ${error.message}` : error.message,
-            })),
-          );
-        }
-        const responseId = randomUUID();
-        const submittedAt = new Date();
-        const written = await this.outbox.appendWith(
-          connection,
-          this.repository.responseStatement(claims.orgId, {
-            responseId,
-            sessionId: session.sessionId,
-            surveyId: session.surveyId,
-            surveyVersion: session.surveyVersion,
-            language: session.language,
-            answers,
-            answersDigest: digest,
-            submittedAt,
-          }),
-          EventTypes.SurveyResponseSubmitted,
-          {
-            subject: session.sessionId,
-            orgId: claims.orgId,
-            data: {
-              responseId,
-              sessionId: session.sessionId,
-              orgId: claims.orgId,
-              surveyId: session.surveyId,
-              surveyVersion: session.surveyVersion,
-              answers,
-              submittedAt: submittedAt.toISOString(),
-              language: session.language,
-              externalAppointmentId: session.externalAppointmentId,
-              ...(session.site !== undefined ? { site: session.site } : {}),
-              ...(session.provider !== undefined ? { provider: session.provider } : {}),
-            },
-          },
-        );
-        if (!written) {
-          // A concurrent submission of the same session won; judge ours against it.
-          const winner = await this.repository.findResponse(
-            connection,
-            claims.orgId,
-            session.sessionId,
-          );
-          if (!winner) throw new Error('response insert conflicted but no response exists');
-          return this.repeated(session.sessionId, winner, digest);
-        }
-        if (session.storedDraft) {
-          await connection.script(
-            this.repository.deleteDraftStatement(claims.orgId, session.sessionId),
-          );
-        }
-        return { responseId, sessionId: session.sessionId, submittedAt: submittedAt.toISOString() };
-      },
-    );
+    const result = await this.submissions.submit(claims, answers, answersDigest(answers));
     await this.drafts.close(claims.orgId, claims.sessionId).catch(() => undefined);
     return result;
-  }
-
-  private repeated(
-    sessionId: string,
-    response: { responseId: string; answersDigest: string; submittedAt: Date },
-    digest: string,
-  ): SubmissionResponse {
-    if (response.answersDigest !== digest) throw alreadySubmitted();
-    return {
-      responseId: response.responseId,
-      sessionId,
-      submittedAt: response.submittedAt.toISOString(),
-    };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { EventPayloadMap, EventType } from '@careloop/contracts';
 import { buildEvent } from '@careloop/contracts';
 import type { EntityManager } from 'typeorm';
+import type { MessageHeaders } from '../tracing/trace-propagation';
 import { captureTraceHeaders } from '../tracing/trace-propagation';
 
 export interface AppendEventInput<K extends EventType> {
@@ -10,6 +11,11 @@ export interface AppendEventInput<K extends EventType> {
   data: EventPayloadMap[K];
   /** Set when the caller derives the id itself (e.g. to make a retried command produce the same event). */
   id?: string;
+  /**
+   * The trace context of the event's cause, when the event is written away from it (a batch written
+   * for many requests); by default the context active at the call.
+   */
+  traceHeaders?: MessageHeaders;
 }
 
 export interface AppendedEvent {
@@ -92,6 +98,35 @@ export class OutboxWriter {
     return written.length > 0 ? { eventId: row[0] as string } : null;
   }
 
+  /**
+   * `appendWith` for many aggregates in one statement: `change` returns a text `subject` for each
+   * aggregate it changed, and the events of exactly those subjects are written with it (one per
+   * subject). Answers the subjects whose events were written; the others changed nothing (e.g. a
+   * concurrent writer got there first).
+   */
+  async appendForChanged<K extends EventType>(
+    executor: SqlExecutor,
+    change: StateChange,
+    type: K,
+    inputs: readonly AppendEventInput<K>[],
+  ): Promise<Set<string>> {
+    if (inputs.length === 0) return new Set();
+    const rows = inputs.map((input) => this.outboxRow(type, input));
+    const column = (index: number) => rows.map((row) => row[index]);
+    const offset = change.parameters.length;
+    const written = (await executor.query(
+      `WITH state_change AS (${change.sql})
+       INSERT INTO outbox_message (event_id, topic, message_key, payload, headers)
+       SELECT o.event_id, o.topic, o.message_key, o.payload, o.headers
+         FROM unnest($${offset + 1}::uuid[], $${offset + 2}::text[], $${offset + 3}::text[], $${offset + 4}::text[], $${offset + 5}::text[])
+              AS o(event_id, topic, message_key, payload, headers)
+         JOIN state_change ON state_change.subject = o.message_key
+       RETURNING message_key`,
+      [...change.parameters, column(0), column(1), column(2), column(3), column(4)],
+    )) as { message_key: string }[];
+    return new Set(written.map((row) => row.message_key));
+  }
+
   private outboxRow<K extends EventType>(type: K, input: AppendEventInput<K>): unknown[] {
     const event = buildEvent(type, {
       source: this.source,
@@ -105,7 +140,7 @@ export class OutboxWriter {
       type,
       input.subject,
       JSON.stringify(event),
-      JSON.stringify(captureTraceHeaders()),
+      JSON.stringify(input.traceHeaders ?? captureTraceHeaders()),
     ];
   }
 }
