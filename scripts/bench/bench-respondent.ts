@@ -17,11 +17,17 @@ import { CareLoopClient } from '../../test/e2e/support/careloop-client';
 import { startCareLoopStack } from '../../test/e2e/support/careloop-stack';
 import { EventTap } from '../../test/e2e/support/event-tap';
 import { benchKongConfig } from './bench-kong-config';
-import { cpuBetween, cpuSnapshot, describeCpuPerRequest, waitForQuiescence } from './process-cpu';
+import {
+  cpuBetween,
+  cpuSnapshot,
+  describeCpuPerRequest,
+  quietWindowSeconds,
+  waitForQuiescence,
+} from './process-cpu';
 
 const fixedRate = 200;
 const phaseSeconds = 10;
-const concurrencyLevels = [8, 16, 32, 64];
+const concurrencyLevels = [8, 16, 32, 64, 128, 256];
 const submissionsPerLevel = 2_000;
 
 const definition = {
@@ -250,6 +256,7 @@ async function main(): Promise<void> {
     console.log(describe(`POST submit @${fixedRate}/s`, post.samples, post.errors, phaseSeconds));
 
     let best = 0;
+    let bestEndToEnd = 0;
     let cursor = fixedTokens.length;
     for (const concurrency of concurrencyLevels) {
       await waitForQuiescence();
@@ -276,9 +283,21 @@ async function main(): Promise<void> {
       );
       const levelSeconds = (performance.now() - levelStarted) / 1_000;
       console.log(describe(`POST submit, ${concurrency} in flight`, samples, errors, levelSeconds));
-      if (errors === 0) best = Math.max(best, samples.length / levelSeconds);
+      // Accepted is not done: consumers (alerts, analytics, notifications) may still be behind. The
+      // level counts as sustained only at the rate the whole stack finished its work.
+      const settled = await waitForQuiescence();
+      const endToEnd = samples.length / (levelSeconds + Math.max(0, settled - quietWindowSeconds));
+      console.log(
+        `  consumers settled ${Math.max(0, settled - quietWindowSeconds).toFixed(1)} s after the last answer: ${endToEnd.toFixed(0)} submissions/s end to end`,
+      );
+      if (errors === 0) {
+        best = Math.max(best, samples.length / levelSeconds);
+        bestEndToEnd = Math.max(bestEndToEnd, endToEnd);
+      }
     }
-    console.log(`highest sustained submissions/s with zero errors: ${best.toFixed(0)}`);
+    console.log(
+      `highest sustained submissions/s with zero errors: ${best.toFixed(0)} answered, ${bestEndToEnd.toFixed(0)} end to end (every consumer done)`,
+    );
     console.log('where the CPU went (all processes of the stack, the load generator included):');
     for (const report of cpuReports) console.log(report);
   } finally {

@@ -65,16 +65,19 @@ export function describeCpuPerRequest(used: Map<string, number>, requests: numbe
   return `CPU ms per request: total ${((total * 1_000) / requests).toFixed(2)} = ${parts.join(', ')}`;
 }
 
+/** Seconds in a row below the idle threshold that count as settled. */
+export const quietWindowSeconds = 3;
+
 /**
- * Waits until the stack is idle (its processes together below `idleCores` for three seconds in a
- * row), so work left over from setting up (consumers draining the setup's events) is not measured
+ * Waits until the stack is idle (its processes together below `idleCores` for `quietWindowSeconds` in
+ * a row), so work left over from setting up (consumers draining the setup's events) is not measured
  * as the cost of the phase that follows. Returns the seconds waited.
  */
 export async function waitForQuiescence(idleCores = 0.5, timeoutMs = 300_000): Promise<number> {
   const started = Date.now();
   let quietSeconds = 0;
   let before = cpuSnapshot();
-  while (quietSeconds < 3 && Date.now() - started < timeoutMs) {
+  while (quietSeconds < quietWindowSeconds && Date.now() - started < timeoutMs) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const after = cpuSnapshot();
     const used = [...cpuBetween(before, after).values()].reduce((sum, seconds) => sum + seconds, 0);

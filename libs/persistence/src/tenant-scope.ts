@@ -12,11 +12,19 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  */
 export async function bindTenant(manager: EntityManager, orgId: string): Promise<void> {
   if (!uuidPattern.test(orgId)) throw new TypeError(`orgId must be a UUID, got "${orgId}"`);
-  if (!manager.queryRunner?.isTransactionActive) {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) {
     throw new Error('bindTenant must be called inside a transaction');
   }
+  // A consumer applying a chunk of events in one transaction binds each one's org; a round trip
+  // per event saved when, as usual, they share it. The mark lives on the transaction's own query
+  // runner (`DataSource.transaction` makes one per transaction), so it never outlives the binding.
+  if (boundOrgOf.get(runner) === orgId) return;
   await manager.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, orgId]);
+  boundOrgOf.set(runner, orgId);
 }
+
+const boundOrgOf = new WeakMap<QueryRunner, string>();
 
 /**
  * Migration helper: every tenant table gets RLS enabled and FORCED (so the owning service role is

@@ -8,19 +8,34 @@ export interface DailyActivity {
   eventCount: number;
 }
 
+export interface ActivityIncrement {
+  eventType: string;
+  day: string;
+  count: number;
+}
+
 @Injectable()
 export class EventActivityRepository {
+  /** Adds each count to its org's day and type (one statement for a whole batch of events). */
   async increment(
     manager: EntityManager,
     orgId: string,
-    eventType: string,
-    day: string,
+    increments: readonly ActivityIncrement[],
   ): Promise<void> {
+    if (increments.length === 0) return;
     await bindTenant(manager, orgId);
     await manager.query(
-      `INSERT INTO event_activity_daily (org_id, event_type, day, event_count) VALUES ($1, $2, $3, 1)
-       ON CONFLICT (org_id, day, event_type) DO UPDATE SET event_count = event_activity_daily.event_count + 1`,
-      [orgId, eventType, day],
+      `INSERT INTO event_activity_daily (org_id, event_type, day, event_count)
+       SELECT $1, increment.event_type, increment.day, increment.count
+         FROM unnest($2::text[], $3::date[], $4::bigint[]) AS increment(event_type, day, count)
+       ON CONFLICT (org_id, day, event_type)
+       DO UPDATE SET event_count = event_activity_daily.event_count + EXCLUDED.event_count`,
+      [
+        orgId,
+        increments.map((increment) => increment.eventType),
+        increments.map((increment) => increment.day),
+        increments.map((increment) => increment.count),
+      ],
     );
   }
 

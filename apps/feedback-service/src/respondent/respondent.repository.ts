@@ -1,8 +1,8 @@
 import type { SqlExecutor, StateChange } from '@careloop/messaging';
+import { bindTenant } from '@careloop/persistence';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PatientIndexes } from '../sessions/patient-contact';
-import { bindTenantOnce } from './tenant-binding';
 import { byteaLiteral, uuidLiteral } from './tenant-round-trips';
 
 /** An open session as the respondent path sees it, with its response and stored draft if any. */
@@ -86,7 +86,7 @@ export class RespondentRepository {
     sessionId: string,
     nonceDigest: Buffer,
   ): Promise<RespondentSession | undefined> {
-    await bindTenantOnce(manager, orgId);
+    await bindTenant(manager, orgId);
     const [row]: SessionRow[] = await manager.query(sessionSelect('$1', '$2', '$3'), [
       orgId,
       sessionId,
@@ -187,7 +187,7 @@ export class RespondentRepository {
     drafts: readonly DraftToStore[],
   ): Promise<void> {
     if (drafts.length === 0) return;
-    await bindTenantOnce(manager, orgId);
+    await bindTenant(manager, orgId);
     await manager.query(
       `INSERT INTO session_draft (session_id, org_id, answers, saved_at)
        SELECT s.session_id, s.org_id, d.answers, d.saved_at
@@ -207,7 +207,7 @@ export class RespondentRepository {
 
   /** Returns true when this call opted the session out (false when it already was). */
   async markOptedOut(manager: EntityManager, orgId: string, sessionId: string): Promise<boolean> {
-    await bindTenantOnce(manager, orgId);
+    await bindTenant(manager, orgId);
     const rows: unknown[] = await manager.query(
       `WITH marked AS (
          UPDATE feedback_session SET opted_out_at = now()

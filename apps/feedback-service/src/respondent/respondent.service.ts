@@ -1,6 +1,7 @@
 import { AuditTrail } from '@careloop/audit';
 import { DomainError } from '@careloop/runtime';
 import { localize, visibleQuestions } from '@careloop/surveys';
+import { TenantTransactions } from '@careloop/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
@@ -21,7 +22,6 @@ import { alreadySubmitted, linkNotFound } from './respondent.errors';
 import type { RespondentSession, SessionRow, StoredDraft } from './respondent.repository';
 import { RespondentRepository, toRespondentSession } from './respondent.repository';
 import { SubmissionWriter } from './submission.writer';
-import { inRespondentTenant } from './tenant-binding';
 import { TenantRoundTrips } from './tenant-round-trips';
 
 interface OpenedSession {
@@ -51,7 +51,8 @@ export class RespondentService {
     private readonly versions: SurveyVersionCache,
     private readonly drafts: DraftStore,
     private readonly optOuts: OptOutsRepository,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
+    private readonly tenants: TenantTransactions,
     private readonly auditTrail: AuditTrail,
     private readonly submissions: SubmissionWriter,
   ) {
@@ -99,7 +100,7 @@ export class RespondentService {
     const session = toRespondentSession(claims.orgId, row);
     const version =
       this.versions.peek(claims.orgId, session.surveyId, session.surveyVersion) ??
-      (await inRespondentTenant(this.dataSource, claims.orgId, (manager) =>
+      (await this.tenants.inTenant(claims.orgId, (manager) =>
         this.versions.get(manager, claims.orgId, session.surveyId, session.surveyVersion),
       ));
     if (!version) throw linkNotFound();
@@ -158,7 +159,7 @@ export class RespondentService {
     try {
       outcome = await this.drafts.save(claims.orgId, claims.sessionId, claims.nonceDigest, draft);
       if (outcome === 'unknown-session') {
-        const { session } = await inRespondentTenant(this.dataSource, claims.orgId, (manager) =>
+        const { session } = await this.tenants.inTenant(claims.orgId, (manager) =>
           this.open(manager, claims),
         );
         await this.drafts.openGate(
@@ -186,7 +187,7 @@ export class RespondentService {
     claims: VerifiedRespondentToken,
     draft: StoredDraft,
   ): Promise<DraftSavedResponse> {
-    return inRespondentTenant(this.dataSource, claims.orgId, async (manager) => {
+    return this.tenants.inTenant(claims.orgId, async (manager) => {
       const { session } = await this.open(manager, claims);
       if (session.response) throw alreadySubmitted();
       await this.repository.storeDrafts(manager, claims.orgId, [
@@ -215,7 +216,7 @@ export class RespondentService {
    */
   async optOut(token: string): Promise<OptOutResponse> {
     const claims = this.verify(token);
-    return inRespondentTenant(this.dataSource, claims.orgId, async (manager) => {
+    return this.tenants.inTenant(claims.orgId, async (manager) => {
       const { session } = await this.open(manager, claims);
       const recorded = await this.optOuts.record(
         manager,

@@ -3,7 +3,7 @@ import { EventTypes } from '@careloop/contracts';
 import type { AppendEventInput, MessageHeaders } from '@careloop/messaging';
 import { captureTraceHeaders, OutboxWriter } from '@careloop/messaging';
 import type { GroupCommitOutcome } from '@careloop/persistence';
-import { GroupCommit } from '@careloop/persistence';
+import { GroupCommit, TenantTransactions } from '@careloop/persistence';
 import { validateAnswers } from '@careloop/surveys';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,6 @@ import type {
   StoredResponse,
 } from './respondent.repository';
 import { RespondentRepository, toRespondentSession } from './respondent.repository';
-import { inRespondentTenant } from './tenant-binding';
 import type { TenantConnection } from './tenant-round-trips';
 import { TenantRoundTrips } from './tenant-round-trips';
 
@@ -85,7 +84,8 @@ export class SubmissionWriter {
     private readonly repository: RespondentRepository,
     private readonly versions: SurveyVersionCache,
     private readonly outbox: OutboxWriter,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
+    private readonly tenants: TenantTransactions,
   ) {
     this.roundTrips = new TenantRoundTrips(dataSource);
   }
@@ -154,7 +154,7 @@ export class SubmissionWriter {
   ): Promise<SurveyVersionRecord | undefined> {
     return (
       this.versions.peek(orgId, session.surveyId, session.surveyVersion) ??
-      (await inRespondentTenant(this.dataSource, orgId, (manager) =>
+      (await this.tenants.inTenant(orgId, (manager) =>
         this.versions.get(manager, orgId, session.surveyId, session.surveyVersion),
       ))
     );

@@ -21,6 +21,11 @@ interface SharedTransaction {
   }[];
 }
 
+interface DeferredWork {
+  state: unknown;
+  flush: () => Promise<void>;
+}
+
 /** An event's effect; resolving to `'skipped'` records a skip, anything else counts as processed. */
 export type InboxEffect = (manager: EntityManager) => Promise<unknown>;
 
@@ -38,6 +43,7 @@ export type InboxEffect = (manager: EntityManager) => Promise<unknown>;
  */
 export class InboxRunner {
   private readonly sharedTransaction = new AsyncLocalStorage<SharedTransaction>();
+  private readonly deferredWork = new WeakMap<EntityManager, Map<string, DeferredWork>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -60,6 +66,7 @@ export class InboxRunner {
         claims: [],
       };
       const result = await this.sharedTransaction.run(shared, work);
+      await this.flushDeferred(manager);
       if (shared.claims.length > 0) {
         await manager.query(
           `INSERT INTO inbox_message (event_id, consumer, event_type, outcome)
@@ -74,6 +81,39 @@ export class InboxRunner {
       }
       return result;
     });
+  }
+
+  /**
+   * State an effect keeps until the end of its inbox transaction, made on first use and shared by
+   * every effect in that transaction under `key`; `flush` writes it after the last effect, before
+   * the commit. So a chunk of events that each add to one counter updates its row once, and the
+   * write still commits or rolls back with their inbox claims.
+   */
+  deferred<S>(
+    manager: EntityManager,
+    key: string,
+    create: () => S,
+    flush: (state: S) => Promise<void>,
+  ): S {
+    let work = this.deferredWork.get(manager);
+    if (!work) {
+      work = new Map();
+      this.deferredWork.set(manager, work);
+    }
+    let entry = work.get(key);
+    if (!entry) {
+      const state = create();
+      entry = { state, flush: () => flush(state) };
+      work.set(key, entry);
+    }
+    return entry.state as S;
+  }
+
+  private async flushDeferred(manager: EntityManager): Promise<void> {
+    const work = this.deferredWork.get(manager);
+    if (!work) return;
+    this.deferredWork.delete(manager);
+    for (const entry of work.values()) await entry.flush();
   }
 
   private async applyShared(
@@ -105,6 +145,7 @@ export class InboxRunner {
     );
     if (claimed.length === 0) return 'duplicate';
     const outcome = await effect(manager);
+    await this.flushDeferred(manager);
     if (outcome === 'skipped') {
       await manager.query(
         `UPDATE inbox_message SET outcome = 'skipped' WHERE event_id = $1 AND consumer = $2`,
