@@ -47,7 +47,7 @@ export class EventActivityService {
   record(manager: EntityManager, event: CloudEvent<unknown>): Promise<'processed' | 'skipped'> {
     // Platform-level events (identity.*) belong to no tenant; the rollup is per org.
     if (!event.orgid) return Promise.resolve('skipped');
-    const counts = this.inbox.deferred(
+    const counts = this.inbox.transactionState(
       manager,
       'event-activity',
       () => new ActivityCounts(),

@@ -6,7 +6,7 @@ import type {
   SurveyResponseSubmittedV1,
 } from '@careloop/contracts';
 import { EventTypes } from '@careloop/contracts';
-import { OutboxWriter } from '@careloop/messaging';
+import { InboxRunner, OutboxWriter } from '@careloop/messaging';
 import { TenantTransactions } from '@careloop/persistence';
 import type { Principal } from '@careloop/security';
 import type { QuestionJson, SurveyVersionInput } from '@careloop/surveys';
@@ -107,6 +107,7 @@ export class AlertsService {
     private readonly transactions: TenantTransactions,
     private readonly outbox: OutboxWriter,
     private readonly auditTrail: AuditTrail,
+    private readonly inbox: InboxRunner,
   ) {}
 
   list(
@@ -209,13 +210,33 @@ export class AlertsService {
    * Every enabled rule of the org against one response. Returns whether any alert was raised; an
    * alert already raised for (response, rule) is not raised again.
    */
+  /** The rules of a survey, read once per inbox transaction (a chunk of responses shares them). */
+  private enabledRules(
+    manager: EntityManager,
+    orgId: string,
+    surveyId: string,
+  ): Promise<AlertRule[]> {
+    const known = this.inbox.transactionState(
+      manager,
+      'alert-rules',
+      () => new Map<string, Promise<AlertRule[]>>(),
+    );
+    const key = `${orgId}/${surveyId}`;
+    let rules = known.get(key);
+    if (!rules) {
+      rules = this.rules.enabledFor(manager, orgId, surveyId);
+      known.set(key, rules);
+    }
+    return rules;
+  }
+
   async evaluateResponse(
     manager: EntityManager,
     response: SurveyResponseSubmittedV1,
     now: Date = new Date(),
   ): Promise<'processed' | 'skipped'> {
     const { orgId } = response;
-    const rules = await this.rules.enabledFor(manager, orgId, response.surveyId);
+    const rules = await this.enabledRules(manager, orgId, response.surveyId);
     if (rules.length === 0) return 'skipped';
     const version = await this.versions.get(
       manager,

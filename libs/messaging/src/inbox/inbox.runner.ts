@@ -21,9 +21,9 @@ interface SharedTransaction {
   }[];
 }
 
-interface DeferredWork {
+interface TransactionState {
   state: unknown;
-  flush: () => Promise<void>;
+  flush: (() => Promise<void>) | undefined;
 }
 
 /** An event's effect; resolving to `'skipped'` records a skip, anything else counts as processed. */
@@ -43,7 +43,7 @@ export type InboxEffect = (manager: EntityManager) => Promise<unknown>;
  */
 export class InboxRunner {
   private readonly sharedTransaction = new AsyncLocalStorage<SharedTransaction>();
-  private readonly deferredWork = new WeakMap<EntityManager, Map<string, DeferredWork>>();
+  private readonly transactionStates = new WeakMap<EntityManager, Map<string, TransactionState>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -66,7 +66,7 @@ export class InboxRunner {
         claims: [],
       };
       const result = await this.sharedTransaction.run(shared, work);
-      await this.flushDeferred(manager);
+      await this.runBeforeCommit(manager);
       if (shared.claims.length > 0) {
         await manager.query(
           `INSERT INTO inbox_message (event_id, consumer, event_type, outcome)
@@ -84,36 +84,36 @@ export class InboxRunner {
   }
 
   /**
-   * State an effect keeps until the end of its inbox transaction, made on first use and shared by
-   * every effect in that transaction under `key`; `flush` writes it after the last effect, before
-   * the commit. So a chunk of events that each add to one counter updates its row once, and the
-   * write still commits or rolls back with their inbox claims.
+   * State kept for the rest of an inbox transaction, made on first use and shared under `key` by
+   * every effect in it: a chunk's rules read once, a counter its events add to. `beforeCommit`
+   * writes it after the last effect, so a chunk of events that each add to one counter updates its
+   * row once, and the write still commits or rolls back with their inbox claims.
    */
-  deferred<S>(
+  transactionState<S>(
     manager: EntityManager,
     key: string,
     create: () => S,
-    flush: (state: S) => Promise<void>,
+    beforeCommit?: (state: S) => Promise<void>,
   ): S {
-    let work = this.deferredWork.get(manager);
+    let work = this.transactionStates.get(manager);
     if (!work) {
       work = new Map();
-      this.deferredWork.set(manager, work);
+      this.transactionStates.set(manager, work);
     }
     let entry = work.get(key);
     if (!entry) {
       const state = create();
-      entry = { state, flush: () => flush(state) };
+      entry = { state, flush: beforeCommit ? () => beforeCommit(state) : undefined };
       work.set(key, entry);
     }
     return entry.state as S;
   }
 
-  private async flushDeferred(manager: EntityManager): Promise<void> {
-    const work = this.deferredWork.get(manager);
+  private async runBeforeCommit(manager: EntityManager): Promise<void> {
+    const work = this.transactionStates.get(manager);
     if (!work) return;
-    this.deferredWork.delete(manager);
-    for (const entry of work.values()) await entry.flush();
+    this.transactionStates.delete(manager);
+    for (const entry of work.values()) if (entry.flush) await entry.flush();
   }
 
   private async applyShared(
@@ -145,7 +145,7 @@ export class InboxRunner {
     );
     if (claimed.length === 0) return 'duplicate';
     const outcome = await effect(manager);
-    await this.flushDeferred(manager);
+    await this.runBeforeCommit(manager);
     if (outcome === 'skipped') {
       await manager.query(
         `UPDATE inbox_message SET outcome = 'skipped' WHERE event_id = $1 AND consumer = $2`,

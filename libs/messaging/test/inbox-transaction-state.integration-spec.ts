@@ -4,8 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { InboxRunner } from '../src/inbox/inbox.runner';
 import { createMessagingDatabase } from './fixtures/messaging-test-bed';
 
-/** Effects that add to one counter row through `deferred`, as the analytics rollup does. */
-describe('InboxRunner.deferred', () => {
+/** Effects that add to one counter row through `transactionState`, as the analytics rollup does. */
+describe('InboxRunner.transactionState', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let inbox: InboxRunner;
@@ -29,7 +29,7 @@ describe('InboxRunner.deferred', () => {
   const event = () => ({ id: randomUUID(), type: 'appointment.completed' });
 
   const countOnce = (manager: EntityManager, name: string) => {
-    const pending = inbox.deferred(
+    const pending = inbox.transactionState(
       manager,
       'tally',
       () => ({ added: 0 }),
