@@ -43,6 +43,15 @@ end
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1`;
 
+// KEYS: session gate, draft, dirty set. ARGV: dirty-set member. After a submission: the gate says
+// answered (only a gate that exists: a missing one is rebuilt from Postgres, and a bare hash
+// written here would never expire), the draft is gone, and there is nothing left to sync.
+const CLOSE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'closed', '1') end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1`;
+
 interface DraftCommands {
   openDraftGate(gate: string, nonce: string, closed: string, expiresAt: number): Promise<number>;
   saveDraft(
@@ -56,6 +65,7 @@ interface DraftCommands {
     member: string,
   ): Promise<number>;
   markDraftClean(dirty: string, member: string, score: string): Promise<number>;
+  closeDraft(gate: string, draft: string, dirty: string, member: string): Promise<number>;
 }
 
 /**
@@ -82,6 +92,7 @@ export class DraftStore {
       redis.defineCommand('saveDraft', { numberOfKeys: 3, lua: SAVE_SCRIPT });
       redis.defineCommand('markDraftClean', { numberOfKeys: 1, lua: MARK_CLEAN_SCRIPT });
       redis.defineCommand('openDraftGate', { numberOfKeys: 1, lua: OPEN_GATE_SCRIPT });
+      redis.defineCommand('closeDraft', { numberOfKeys: 3, lua: CLOSE_SCRIPT });
     }
     this.redis = redis as Redis & DraftCommands;
   }
@@ -143,12 +154,12 @@ export class DraftStore {
 
   /** After a submission: no more saves, and the draft is gone. */
   async close(orgId: string, sessionId: string): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.gateKey(sessionId), 'closed', '1')
-      .del(this.draftKey(sessionId))
-      .zrem(this.dirtyKey, `${orgId}/${sessionId}`)
-      .exec();
+    await this.redis.closeDraft(
+      this.gateKey(sessionId),
+      this.draftKey(sessionId),
+      this.dirtyKey,
+      `${orgId}/${sessionId}`,
+    );
   }
 
   async load(sessionId: string): Promise<StoredDraft | undefined> {

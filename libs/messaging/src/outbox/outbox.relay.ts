@@ -21,6 +21,12 @@ export interface OutboxRelayOptions {
    * (e.g. across a reconnect).
    */
   idleDelayMs?: number;
+  /**
+   * After a wake-up, how long the relay waits for more commits before publishing (Kafka's linger.ms):
+   * events committed a few milliseconds apart leave in one produce request, and the consumers get
+   * them in one fetch and one inbox transaction. Default 5 ms.
+   */
+  lingerMs?: number;
   /** Attempts before a row that Kafka keeps refusing (while others go through) is parked as failed. */
   maxAttempts?: number;
 }
@@ -93,7 +99,11 @@ export class OutboxRelay {
         const published = await this.publishBatch();
         backoff = 200;
         await this.housekeeping();
-        if (published < this.batchSize) await this.pause(this.options.idleDelayMs ?? 1_000);
+        if (published < this.batchSize) {
+          await this.pause(this.options.idleDelayMs ?? 1_000);
+          const linger = this.options.lingerMs ?? 5;
+          if (linger > 0 && this.running) await sleep(linger);
+        }
       } catch (error) {
         this.options.logger.warn('outbox relay paused after an error; it retries with backoff', {
           error: describe(error),
