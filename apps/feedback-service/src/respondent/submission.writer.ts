@@ -138,8 +138,13 @@ export class SubmissionWriter {
           const session = toRespondentSession(orgId, row);
           const version = await this.versionOf(orgId, session);
           const judged = this.judge(index, submission, session, version);
-          if ('event' in judged) accepted.push(judged);
-          outcomes.push('event' in judged ? { status: 'again' } : judged);
+          if ('event' in judged) {
+            accepted.push(judged);
+            // Decided by writeAccepted once the statement says whether this session was still open.
+            outcomes.push({ status: 'again' });
+          } else {
+            outcomes.push(judged);
+          }
         }
         await this.writeAccepted(orgId, connection, accepted, outcomes);
         return outcomes;
