@@ -1,8 +1,6 @@
 // The local CareLoop stack as processes: which apps exist, their environment, how to start and
 // stop them. Used by `npm start` and by the system tests, so both run the same thing.
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const repositoryRoot = join(__dirname, '..');
@@ -86,99 +84,6 @@ export function gatewayEnvironment(overrides: Environment = {}): Environment {
   };
 }
 
-export interface RunningApp {
-  name: string;
-  child: ChildProcess;
-  logPath: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/**
- * Starts `apps/<name>/src/main.ts`, compiled on the fly by SWC, with its JSON log appended to
- * `<logDirectory>/<name>.log`. It leads its own process group, so a stop reaches all it started.
- * Only the given environment plus PATH/HOME reach it, so a test controls every variable.
- */
-export function startApp(
-  name: string,
-  environment: Environment,
-  logDirectory: string,
-  /** Extra flags for node itself, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
-  nodeArguments: readonly string[] = [],
-): RunningApp {
-  mkdirSync(logDirectory, { recursive: true });
-  const logPath = join(logDirectory, `${name}.log`);
-  // The child writes its log straight to the file: piped through this process, every line of every
-  // service cost this process a read and a write (a benchmark's load generator paid for the logs of
-  // the system it measured).
-  const log = openSync(logPath, 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArguments,
-      '-r',
-      '@swc-node/register',
-      join(repositoryRoot, 'apps', name, 'src/main.ts'),
-    ],
-    {
-      cwd: repositoryRoot,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '',
-        TZ: 'UTC',
-        SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
-        ...environment,
-      },
-      stdio: ['ignore', log, log],
-      detached: true,
-    },
-  );
-  closeSync(log);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { name, child, logPath, exited };
-}
-
-function signalGroup(app: RunningApp, signal: NodeJS.Signals): void {
-  try {
-    if (app.child.pid !== undefined) process.kill(-app.child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** SIGTERM (drain the relay, leave the consumer group), then SIGKILL after the grace period. */
-export async function stopApp(app: RunningApp, graceMs = 15_000): Promise<void> {
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
-  signalGroup(app, 'SIGTERM');
-  const timer = setTimeout(() => signalGroup(app, 'SIGKILL'), graceMs);
-  await app.exited;
-  clearTimeout(timer);
-}
-
-/** The crash a power cut or the OOM killer causes: no shutdown hook runs. */
-export async function killApp(app: RunningApp): Promise<void> {
-  signalGroup(app, 'SIGKILL');
-  await app.exited;
-}
-
-/** Resolves true once `url` answers 2xx, false on timeout or when the process exits first. */
-export async function waitUntilReady(
-  url: string,
-  timeoutMs: number,
-  exited?: Promise<unknown>,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let finished = false;
-  void exited?.then(() => (finished = true));
-  while (Date.now() < deadline && !finished) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
-}
+// How a service process is started and stopped lives in @careloop/testing, so the app tests use it too.
+export { killApp, startApp, stopApp, waitUntilReady } from '@careloop/testing';
+export type { RunningApp } from '@careloop/testing';

@@ -1,81 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { EventPayloadMap, EventType, OrgSettingsV1 } from '@careloop/contracts';
 import { ALL_EVENT_TYPES, buildEvent, encodeEvent } from '@careloop/contracts';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestDatabase } from '@careloop/testing';
+import type { RunningApp, TestDatabase } from '@careloop/testing';
 import {
   createTestDatabase,
   freePort,
   createTestTopics,
   deleteTestTopics,
+  startApp,
+  stopApp,
   testInfrastructure,
   testKafka,
   uniqueSuffix,
+  waitUntilReady,
 } from '@careloop/testing';
 
 const repositoryRoot = join(__dirname, '../../../..');
-
-interface RunningApp {
-  child: ChildProcess;
-  logPath: string;
-  exited: Promise<unknown>;
-}
-
-/** `apps/auth-service/src/main.ts` compiled on the fly by SWC, as `npm start` runs it. */
-function startApp(environment: Record<string, string>, logDirectory: string): RunningApp {
-  mkdirSync(logDirectory, { recursive: true });
-  const logPath = join(logDirectory, 'auth-service.log');
-  const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(repositoryRoot, 'apps/auth-service/src/main.ts')],
-    {
-      cwd: repositoryRoot,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '',
-        TZ: 'UTC',
-        SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
-        ...environment,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return { child, logPath, exited };
-}
-
-async function stopApp(app: RunningApp): Promise<void> {
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
-  app.child.kill('SIGTERM');
-  const timer = setTimeout(() => app.child.kill('SIGKILL'), 15_000);
-  await app.exited;
-  clearTimeout(timer);
-}
-
-async function waitUntilReady(
-  url: string,
-  timeoutMs: number,
-  exited: Promise<unknown>,
-): Promise<boolean> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !gone) {
-    try {
-      if ((await fetch(url)).ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}
 
 export interface AuthTestApp {
   process: RunningApp;
@@ -120,7 +61,8 @@ export async function startAuthService(
   };
   const url = `http://127.0.0.1:${port}`;
   const logDirectory = join(repositoryRoot, '.cache/test-logs', topicPrefix);
-  const running = startApp(environment, logDirectory);
+  // Compiled on the fly by SWC, as `npm start` runs it.
+  const running = startApp('auth-service', environment, logDirectory);
   if (!(await waitUntilReady(`${url}/health/live`, 150_000, running.exited))) {
     await stopApp(running);
     throw new Error(`auth-service did not start; see ${running.logPath}`);

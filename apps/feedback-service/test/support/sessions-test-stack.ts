@@ -1,10 +1,5 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type {
   AppointmentCompletedV1,
   CloudEvent,
@@ -19,24 +14,20 @@ import {
   createTestDatabase,
   createTestTopics,
   deleteTestTopics,
+  freePort,
   newUuid,
+  startApp,
+  stopApp,
   testInfrastructure,
   testKafka,
   uniqueSuffix,
   waitFor,
+  waitUntilReady,
 } from '@careloop/testing';
 import Redis from 'ioredis';
 import type { Consumer, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { RespondentTokens } from '../../src/respondent/respondent-token';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 const key = (): string => randomBytes(32).toString('base64');
 const repositoryRoot = join(__dirname, '../../../..');
@@ -49,55 +40,16 @@ async function startServiceProcess(
   url: string,
   environment: Record<string, string>,
   logFolder: string,
-): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const logDirectory = join(repositoryRoot, '.cache/test-logs', logFolder);
-  mkdirSync(logDirectory, { recursive: true });
-  const log = createWriteStream(join(logDirectory, 'feedback-service.log'), { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(repositoryRoot, 'apps/feedback-service/src/main.ts')],
-    {
-      cwd: repositoryRoot,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '',
-        TZ: 'UTC',
-        SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
-        ...environment,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+): Promise<{ stop: () => Promise<void> }> {
+  const app = startApp(
+    'feedback-service',
+    environment,
+    join(repositoryRoot, '.cache/test-logs', logFolder),
   );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  let gone = false;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      gone = true;
-      resolve();
-    }),
-  );
-  const stop = async () => {
-    if (!gone) {
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(force);
-    }
-    log.end();
-  };
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !gone) {
-    try {
-      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return { child, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const stop = () => stopApp(app);
+  if (await waitUntilReady(`${url}/health/ready`, 60_000, app.exited)) return { stop };
   await stop();
-  throw new Error(`feedback-service did not start; see .cache/test-logs/${logFolder}`);
+  throw new Error(`feedback-service did not start; see ${app.logPath}`);
 }
 
 export interface HttpResult<T = Record<string, unknown>> {

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startApp, stopApp, waitUntilReady } from '@careloop/testing';
 
 const repositoryRoot = join(__dirname, '../../../..');
 
@@ -19,51 +18,11 @@ export async function startServiceProcess(
   environment: Record<string, string>,
   logFolder: string,
 ): Promise<ServiceProcess> {
-  const logDirectory = join(repositoryRoot, '.cache/test-logs', logFolder);
-  mkdirSync(logDirectory, { recursive: true });
-  const logPath = join(logDirectory, `${name}.log`);
-  const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(repositoryRoot, 'apps', name, 'src/main.ts')],
-    {
-      cwd: repositoryRoot,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '',
-        TZ: 'UTC',
-        SWC_NODE_PROJECT: join(repositoryRoot, 'tsconfig.json'),
-        ...environment,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let gone = false;
-  void exited.then(() => (gone = true));
-
-  const stop = async () => {
-    if (!gone) {
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(force);
-    }
-    log.end();
-  };
-
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !gone) {
-    try {
-      const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return { logPath, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  const app = startApp(name, environment, join(repositoryRoot, '.cache/test-logs', logFolder));
+  const stop = () => stopApp(app);
+  if (await waitUntilReady(`${url}/health/live`, 60_000, app.exited)) {
+    return { logPath: app.logPath, stop };
   }
   await stop();
-  throw new Error(`${name} did not start; see ${logPath}`);
+  throw new Error(`${name} did not start; see ${app.logPath}`);
 }
