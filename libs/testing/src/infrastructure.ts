@@ -127,3 +127,25 @@ export async function deleteTestTopics(prefix: string): Promise<void> {
     await admin.disconnect();
   }
 }
+
+/**
+ * The environment every service started by a test shares: loopback, its own database, the shared
+ * Redis and Kafka under the test's topic prefix, and a short session timeout and commit interval so
+ * tests that stop consumers do not wait on Kafka's defaults.
+ */
+export function testServiceEnvironment(options: {
+  port: number;
+  databaseUrl: string;
+  topicPrefix: string;
+}): Record<string, string> {
+  return {
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: testInfrastructure.redisUrl,
+    KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: options.topicPrefix,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    KAFKA_COMMIT_INTERVAL_MS: '200',
+  };
+}

@@ -10,10 +10,10 @@ import {
   deleteTestTopics,
   startApp,
   stopApp,
-  testInfrastructure,
   testKafka,
   uniqueSuffix,
   waitUntilReady,
+  testServiceEnvironment,
 } from '@careloop/testing';
 
 const repositoryRoot = join(__dirname, '../../../..');
@@ -42,13 +42,7 @@ export async function startAuthService(
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/api/auth`;
   const environment: Record<string, string> = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    REDIS_URL: testInfrastructure.redisUrl,
-    KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    ...testServiceEnvironment({ port: port, databaseUrl: database.url, topicPrefix }),
     AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`,
     AUTH_ISSUER: issuer,
     AUTH_AUDIENCE: 'careloop-api',

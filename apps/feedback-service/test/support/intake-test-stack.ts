@@ -10,10 +10,10 @@ import {
   createTestTopics,
   deleteTestTopics,
   freePort,
-  testInfrastructure,
   TestTokenIssuer,
   testKafka,
   uniqueSuffix,
+  testServiceEnvironment,
 } from '@careloop/testing';
 import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
@@ -51,14 +51,7 @@ export class IntakeTestStack {
     const issuer = await TestTokenIssuer.start();
 
     Object.assign(process.env, {
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      REDIS_URL: testInfrastructure.redisUrl,
-      KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-      KAFKA_COMMIT_INTERVAL_MS: '200',
+      ...testServiceEnvironment({ port: await freePort(), databaseUrl: database.url, topicPrefix }),
       AUTH_JWKS_URL: issuer.jwksUrl,
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,

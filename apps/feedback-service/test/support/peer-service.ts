@@ -5,8 +5,8 @@ import {
   freePort,
   startApp,
   stopApp,
-  testInfrastructure,
   waitUntilReady,
+  testServiceEnvironment,
 } from '@careloop/testing';
 
 const repositoryRoot = join(__dirname, '../../../..');
@@ -28,14 +28,7 @@ export async function startPeerService(name: string, topicPrefix: string): Promi
   const app = startApp(
     name,
     {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      REDIS_URL: testInfrastructure.redisUrl,
-      KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-      KAFKA_COMMIT_INTERVAL_MS: '200',
+      ...testServiceEnvironment({ port: port, databaseUrl: database.url, topicPrefix }),
       // No staff route is called; the JWKS is never fetched.
       AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
       AUTH_ISSUER: 'http://careloop.test/api/auth',

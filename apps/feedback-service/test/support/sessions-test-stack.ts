@@ -23,6 +23,7 @@ import {
   uniqueSuffix,
   waitFor,
   waitUntilReady,
+  testServiceEnvironment,
 } from '@careloop/testing';
 import Redis from 'ioredis';
 import type { Consumer, Producer } from 'kafkajs';
@@ -117,14 +118,7 @@ export class SessionsTestStack {
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.environment = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      REDIS_URL: testInfrastructure.redisUrl,
-      KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-      KAFKA_COMMIT_INTERVAL_MS: '200',
+      ...testServiceEnvironment({ port: port, databaseUrl: database.url, topicPrefix }),
       // Nothing here calls staff routes; the JWKS is never fetched.
       AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
       AUTH_ISSUER: 'http://careloop.test/api/auth',

@@ -10,10 +10,10 @@ import {
   createTestTopics,
   deleteTestTopics,
   newUuid,
-  testInfrastructure,
   testKafka,
   uniqueSuffix,
   waitFor,
+  testServiceEnvironment,
 } from '@careloop/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -95,14 +95,7 @@ export class UserOrgTestStack {
       'user-org-service',
       `http://127.0.0.1:${port}`,
       {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        REDIS_URL: testInfrastructure.redisUrl,
-        KAFKA_BROKERS: testInfrastructure.kafkaBrokers,
-        KAFKA_TOPIC_PREFIX: topicPrefix,
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        KAFKA_COMMIT_INTERVAL_MS: '200',
+        ...testServiceEnvironment({ port: port, databaseUrl: database.url, topicPrefix }),
         AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
         AUTH_ISSUER: issuer,
         AUTH_AUDIENCE: audience,
