@@ -125,7 +125,7 @@ describe('alert rules and feedback.alert.raised', () => {
     expect(rows).toHaveLength(2);
   });
 
-  it('should raise nothing for a promoter or a disabled rule', async () => {
+  it('should raise nothing for a promoter or a disabled rule, and claim no event it leaves alone', async () => {
     const orgId = await stack.sessions.organization();
     const survey = await stack.sessions.publishSurvey(orgId);
     const admin = await stack.token(orgId, ['org_admin']);
@@ -140,30 +140,84 @@ describe('alert rules and feedback.alert.raised', () => {
       },
     });
     const promoter = submitted(orgId, survey.surveyId, { nps: 9 });
-    const low = submitted(orgId, survey.surveyId, { nps: 2 });
+    // One session, so one key and one partition: once the second has raised its alert, the first
+    // was consumed (a patient's session has one response; the alerts consumer does not mind).
+    const low = { ...submitted(orgId, survey.surveyId, { nps: 2 }), sessionId: promoter.sessionId };
+    const events = [];
     for (const response of [promoter, low]) {
-      await stack.sessions.publish('survey.response.submitted', response, {
-        orgId,
-        subject: response.sessionId,
-      });
+      events.push(
+        await stack.sessions.publish('survey.response.submitted', response, {
+          orgId,
+          subject: low.sessionId,
+        }),
+      );
     }
     await stack.awaitEvents(
       'feedback.alert.raised',
       orgId,
       (alert) => alert.data['responseId'] === low.responseId,
     );
-    await waitFor(
-      () =>
-        stack.sessions.sql('SELECT 1 FROM inbox_message WHERE consumer = $1', ['alerts'], orgId),
-      (rows) => rows.length >= 2,
-      { description: 'both responses consumed', timeoutMs: 30_000 },
-    );
     expect(
       stack
         .eventsOf('feedback.alert.raised', orgId)
         .map((alert) => [alert.data['responseId'], alert.data['ruleName']]),
     ).toEqual([[low.responseId, 'Detractor']]);
+    // The promoter fired nothing, so it was screened out before any transaction: nothing to claim.
+    const claims = await stack.sessions.sql(
+      'SELECT event_id::text AS event_id FROM inbox_message WHERE consumer = $1 AND event_id = ANY($2::uuid[])',
+      ['alerts', events.map((event) => event.id)],
+      orgId,
+    );
+    expect(claims).toEqual([{ event_id: events[1]!.id }]);
   });
+
+  it('should apply a rule to the very next response once it is saved, on a screen cached before it', async () => {
+    const orgId = await stack.sessions.organization();
+    const survey = await stack.sessions.publishSurvey(orgId);
+    const admin = await stack.token(orgId, ['org_admin']);
+    await stack.request('POST', '/api/feedback/alert-rules', {
+      token: admin,
+      body: {
+        name: 'Rude',
+        severity: 'medium',
+        condition: { type: 'keyword', keywords: ['rude'] },
+      },
+    });
+    // This response fills the in-process rule cache with the keyword rule alone.
+    const first = submitted(orgId, survey.surveyId, { nps: 2, comment: 'rude' });
+    await stack.sessions.publish('survey.response.submitted', first, {
+      orgId,
+      subject: first.sessionId,
+    });
+    await stack.awaitEvents(
+      'feedback.alert.raised',
+      orgId,
+      (alert) => alert.data['responseId'] === first.responseId,
+    );
+
+    const created = await stack.request('POST', '/api/feedback/alert-rules', {
+      token: admin,
+      body: detractor,
+    });
+    expect(created.status).toBe(201);
+    const second = submitted(orgId, survey.surveyId, { nps: 2 });
+    await stack.sessions.publish('survey.response.submitted', second, {
+      orgId,
+      subject: second.sessionId,
+    });
+    // Well inside the cache's 30 s lifetime: only the invalidation can make the new rule count.
+    const [alert] = await waitFor(
+      () =>
+        Promise.resolve(
+          stack
+            .eventsOf('feedback.alert.raised', orgId)
+            .filter((event) => event.data['responseId'] === second.responseId),
+        ),
+      (alerts) => alerts.length > 0,
+      { description: 'the new rule applied to the next response', timeoutMs: 10_000 },
+    );
+    expect(alert?.data['ruleName']).toBe('Detractor');
+  }, 30_000);
 
   describe('staff CRUD', () => {
     it('should create, read, list with a cursor, replace and delete rules, and audit each write', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProjectionsModule } from '../projections/projections.module';
+import { AlertRulesCache } from './alert-rules.cache';
 import { AlertRulesController } from './alert-rules.controller';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
@@ -9,6 +10,6 @@ import { ResponseSubmittedConsumer } from './response-submitted.consumer';
 @Module({
   imports: [ProjectionsModule],
   controllers: [AlertRulesController, ResponseSubmittedConsumer],
-  providers: [AlertsService, AlertsRepository],
+  providers: [AlertsService, AlertsRepository, AlertRulesCache],
 })
 export class AlertsModule {}

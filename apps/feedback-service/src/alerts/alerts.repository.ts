@@ -171,6 +171,17 @@ export class AlertsRepository {
     return rows.map(toRule);
   }
 
+  /** Every enabled rule of the org, whatever survey it is for. */
+  async enabledOf(manager: EntityManager, orgId: string): Promise<AlertRule[]> {
+    await bindTenant(manager, orgId);
+    const rows: RuleRow[] = await manager.query(
+      `SELECT ${ruleColumns} FROM alert_rule WHERE org_id = $1 AND enabled
+        ORDER BY created_at, rule_id`,
+      [orgId],
+    );
+    return rows.map(toRule);
+  }
+
   async latestVersion(
     manager: EntityManager,
     orgId: string,

@@ -17,9 +17,10 @@ import { DEFAULT_ORG_SETTINGS } from '../projections/org-settings.defaults';
 import { ProjectionsRepository } from '../projections/projections.repository';
 import { SurveyVersionCache } from '../projections/survey-version.cache';
 import { toPage } from '../staff/cursor';
-import type { AlertCondition, AlertRule, RuleQuestion } from './alert-rule';
+import type { AlertCondition, AlertRule, AlertTrigger, RuleQuestion } from './alert-rule';
 import { evaluateAlertRule, unmatchableReasons } from './alert-rule';
 import type { AlertRuleInput, StoredAlertRule } from './alerts.repository';
+import { AlertRulesCache } from './alert-rules.cache';
 import { AlertsRepository } from './alerts.repository';
 import { ruleCannotMatch, ruleNotFound } from './alerts.errors';
 import type { AlertConditionDto, AlertRuleDto, AlertRuleResponse } from './dto/alert-rule.dto';
@@ -91,6 +92,23 @@ export function ruleQuestionsOf(version: SurveyVersionInput): Map<string, RuleQu
   );
 }
 
+/** The rules that fire for a response, with what triggered each. */
+function firedRules(
+  rules: readonly AlertRule[],
+  response: SurveyResponseSubmittedV1,
+  version: SurveyVersionInput | undefined,
+): { rule: AlertRule; triggers: AlertTrigger[] }[] {
+  const kinds = new Map(
+    version
+      ? outlineQuestions(version).map((question) => [question.questionId, question.kind])
+      : [],
+  );
+  const evaluated = { surveyId: response.surveyId, answers: response.answers, kinds };
+  return rules
+    .map((rule) => ({ rule, triggers: evaluateAlertRule(rule, evaluated) }))
+    .filter(({ triggers }) => triggers.length > 0);
+}
+
 /**
  * Alert rules per organization (staff CRUD) and their evaluation on every submitted response:
  * each rule that fires writes one alert and its `feedback.alert.raised` in the consumer's
@@ -108,6 +126,7 @@ export class AlertsService {
     private readonly outbox: OutboxWriter,
     private readonly auditTrail: AuditTrail,
     private readonly inbox: InboxRunner,
+    private readonly rulesCache: AlertRulesCache,
   ) {}
 
   list(
@@ -128,8 +147,8 @@ export class AlertsService {
     });
   }
 
-  create(caller: Principal, dto: AlertRuleDto): Promise<AlertRuleResponse> {
-    return this.transactions.inTenant(caller.orgId, async (manager) => {
+  async create(caller: Principal, dto: AlertRuleDto): Promise<AlertRuleResponse> {
+    const created = await this.transactions.inTenant(caller.orgId, async (manager) => {
       const input = await this.checked(manager, caller.orgId, dto);
       const rule = await this.rules.insert(
         manager,
@@ -141,20 +160,24 @@ export class AlertsService {
       await this.audit(manager, caller, 'alert_rule.created', rule);
       return toResponse(rule);
     });
+    await this.rulesCache.invalidate(caller.orgId);
+    return created;
   }
 
-  replace(caller: Principal, ruleId: string, dto: AlertRuleDto): Promise<AlertRuleResponse> {
-    return this.transactions.inTenant(caller.orgId, async (manager) => {
+  async replace(caller: Principal, ruleId: string, dto: AlertRuleDto): Promise<AlertRuleResponse> {
+    const replaced = await this.transactions.inTenant(caller.orgId, async (manager) => {
       const input = await this.checked(manager, caller.orgId, dto);
       const rule = await this.rules.replace(manager, caller.orgId, ruleId, input);
       if (!rule) throw ruleNotFound();
       await this.audit(manager, caller, 'alert_rule.updated', rule);
       return toResponse(rule);
     });
+    await this.rulesCache.invalidate(caller.orgId);
+    return replaced;
   }
 
-  remove(caller: Principal, ruleId: string): Promise<void> {
-    return this.transactions.inTenant(caller.orgId, async (manager) => {
+  async remove(caller: Principal, ruleId: string): Promise<void> {
+    await this.transactions.inTenant(caller.orgId, async (manager) => {
       if (!(await this.rules.delete(manager, caller.orgId, ruleId))) throw ruleNotFound();
       await this.auditTrail.record(manager, {
         orgId: caller.orgId,
@@ -162,6 +185,7 @@ export class AlertsService {
         target: { type: 'alert_rule', id: ruleId },
       });
     });
+    await this.rulesCache.invalidate(caller.orgId);
   }
 
   private audit(
@@ -207,9 +231,25 @@ export class AlertsService {
   }
 
   /**
-   * Every enabled rule of the org against one response. Returns whether any alert was raised; an
-   * alert already raised for (response, rule) is not raised again.
+   * Whether any enabled rule fires for this response, judged on the rules cached in process. The
+   * consumer opens a transaction and claims the event only then: a response that fires nothing
+   * writes nothing, so it needs no inbox entry to stay idempotent, and most responses cost no
+   * database round trip at all. Every rule write invalidates the cache on every instance before
+   * it answers; only an instance cut off from Redis can screen with a rule set up to 30 s old. The
+   * transaction reads the rules again, so a stale copy never raises a deleted or disabled rule.
    */
+  async mayRaise(response: SurveyResponseSubmittedV1): Promise<boolean> {
+    const { orgId, surveyId, surveyVersion } = response;
+    const rules = await this.rulesCache.enabledFor(orgId, surveyId);
+    if (rules.length === 0) return false;
+    const version =
+      this.versions.peek(orgId, surveyId, surveyVersion) ??
+      (await this.transactions.inTenant(orgId, (manager) =>
+        this.versions.get(manager, orgId, surveyId, surveyVersion),
+      ));
+    return firedRules(rules, response, version).length > 0;
+  }
+
   /** The rules of a survey, read once per inbox transaction (a chunk of responses shares them). */
   private enabledRules(
     manager: EntityManager,
@@ -230,6 +270,11 @@ export class AlertsService {
     return rules;
   }
 
+  /**
+   * Every enabled rule of the org against one response, in the consumer's inbox transaction.
+   * Returns whether any alert was raised; an alert already raised for (response, rule) is not
+   * raised again.
+   */
   async evaluateResponse(
     manager: EntityManager,
     response: SurveyResponseSubmittedV1,
@@ -254,15 +299,7 @@ export class AlertsService {
         responseId: response.responseId,
       });
     }
-    const kinds = new Map(
-      version
-        ? outlineQuestions(version).map((question) => [question.questionId, question.kind])
-        : [],
-    );
-    const evaluated = { surveyId: response.surveyId, answers: response.answers, kinds };
-    const fired = rules
-      .map((rule) => ({ rule, triggers: evaluateAlertRule(rule, evaluated) }))
-      .filter(({ triggers }) => triggers.length > 0);
+    const fired = firedRules(rules, response, version);
     if (fired.length === 0) return 'skipped';
     const settings = (await this.projections.findSettings(manager, orgId)) ?? DEFAULT_ORG_SETTINGS;
     let raised = 0;

@@ -18,9 +18,11 @@ export class ResponseSubmittedConsumer {
   ) {}
 
   @EventPattern(EventTypes.SurveyResponseSubmitted)
-  responseSubmitted(
+  async responseSubmitted(
     @Payload() event: CloudEvent<SurveyResponseSubmittedV1>,
   ): Promise<HandlerOutcome> {
+    // Most responses fire no rule: judged from the cached rules, they cost no transaction.
+    if (!(await this.alerts.mayRaise(event.data))) return 'skipped';
     return this.inbox.once(event, 'alerts', (manager) =>
       this.alerts.evaluateResponse(manager, event.data),
     );

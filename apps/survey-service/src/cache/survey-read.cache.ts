@@ -1,4 +1,5 @@
-import { REDIS } from '@careloop/persistence';
+import type { LoadTicket } from '@careloop/persistence';
+import { CacheInvalidationChannel, LocalCache, REDIS } from '@careloop/persistence';
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -25,11 +26,6 @@ export interface Revisioned<T> {
   revision: number;
 }
 
-interface LocalEntry {
-  value: unknown;
-  expiresAt: number;
-}
-
 /**
  * Stored as `<revision>:<json>`; a writer leaves `<revision>:` (a tombstone). The value is written
  * only if no newer revision is there, so a reader that loaded from Postgres before a write
@@ -53,10 +49,8 @@ return 1`;
 @Injectable()
 export class SurveyReadCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SurveyReadCache.name);
-  private readonly local = new Map<string, LocalEntry>();
-  /** Bumped when a key is invalidated, so a load that started before does not fill the map after. */
-  private readonly epochs = new Map<string, number>();
-  private subscriber: Redis | undefined;
+  private readonly local: LocalCache<unknown>;
+  private readonly channel: CacheInvalidationChannel;
   private readonly options: CacheOptions;
 
   constructor(
@@ -64,70 +58,58 @@ export class SurveyReadCache implements OnModuleInit, OnModuleDestroy {
     @Optional() @Inject(CACHE_OPTIONS) options?: Partial<CacheOptions>,
   ) {
     this.options = { ...DEFAULT_CACHE_OPTIONS, ...options };
+    this.local = new LocalCache({
+      ttlMs: this.options.localTtlMs,
+      maxEntries: this.options.maxLocalEntries,
+    });
+    this.channel = new CacheInvalidationChannel(redis, CACHE_INVALIDATION_CHANNEL);
   }
 
-  async onModuleInit(): Promise<void> {
-    const subscriber = this.redis.duplicate({ connectionName: 'survey-cache-invalidation' });
-    this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, key: string) => this.forgetLocally(key));
-    // Messages sent while disconnected are lost: start over with an empty map.
-    subscriber.on('ready', () => this.local.clear());
-    subscriber.on('error', (error: Error) =>
-      this.logger.warn({ msg: 'cache invalidation channel error', error: error.message }),
-    );
-    await subscriber.subscribe(CACHE_INVALIDATION_CHANNEL);
+  onModuleInit(): Promise<void> {
+    return this.channel.listen(this.local);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  onModuleDestroy(): Promise<void> {
+    return this.channel.close();
   }
 
   async getOrLoad<T>(
     key: string,
     load: () => Promise<Revisioned<T> | undefined>,
   ): Promise<T | undefined> {
-    const now = Date.now();
-    const entry = this.local.get(key);
-    if (entry && entry.expiresAt > now) return entry.value as T;
-    const epoch = this.epochs.get(key) ?? 0;
+    const cached = this.local.get(key);
+    if (cached !== undefined) return cached as T;
+    const ticket = this.local.ticket();
 
     const shared = await this.redisGet(key);
     if (shared !== undefined) {
       const value = JSON.parse(shared) as T;
-      this.remember(key, value, epoch);
+      this.remember(key, value, ticket);
       return value;
     }
     const loaded = await load();
     if (loaded === undefined) return undefined;
     await this.redisSetIfNewer(key, loaded.revision, JSON.stringify(loaded.value));
-    this.remember(key, loaded.value, epoch);
+    this.remember(key, loaded.value, ticket);
     return loaded.value;
   }
 
   /** After a write committed: no instance serves the old value any more. */
   async invalidate(key: string, revision: number): Promise<void> {
-    this.forgetLocally(key);
+    this.local.forget(key);
     try {
       await this.redis.eval(SET_IF_NEWER, 1, key, revision, '', this.options.redisTtlSeconds);
-      await this.redis.publish(CACHE_INVALIDATION_CHANNEL, key);
     } catch (error) {
       // The write has committed; a missed invalidation expires with the in-process TTL.
       this.logger.warn({ msg: 'cache invalidation failed', key, error: (error as Error).message });
+      return;
     }
+    await this.channel.publish(key);
   }
 
-  private forgetLocally(key: string): void {
-    this.local.delete(key);
-    this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
-  }
-
-  private remember(key: string, value: unknown, epoch: number): void {
-    if ((this.epochs.get(key) ?? 0) !== epoch) return;
-    if (this.local.size >= this.options.maxLocalEntries) {
-      const oldest = this.local.keys().next();
-      if (!oldest.done) this.local.delete(oldest.value);
-    }
-    this.local.set(key, { value, expiresAt: Date.now() + this.options.localTtlMs });
+  /** Kept in process only while invalidations can reach this instance. */
+  private remember(key: string, value: unknown, ticket: LoadTicket): void {
+    if (this.channel.isListening) this.local.keep(key, value, ticket);
   }
 
   private async redisGet(key: string): Promise<string | undefined> {
