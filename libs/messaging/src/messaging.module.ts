@@ -117,7 +117,7 @@ export function createEventServer(
 ): KafkaEventServer {
   return new KafkaEventServer({
     kafka,
-    sharedTransaction: (eventIds, work) => inbox.inSharedTransaction(eventIds, work),
+    sharedTransaction: (events, work) => inbox.inSharedTransaction(events, work),
     groupId: consumerGroupOf(options),
     topicPrefix: options.topicPrefix,
     logger: nestMessagingLogger('KafkaEventServer'),

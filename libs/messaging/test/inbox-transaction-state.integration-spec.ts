@@ -59,8 +59,7 @@ describe('InboxRunner.transactionState', () => {
     await inbox.once(events[0]!, 'tally', (manager) => countOnce(manager, 'chunk'));
     expect(flushes).toEqual([1]);
 
-    const ids = events.map((each) => each.id);
-    const outcomes = await inbox.inSharedTransaction(ids, () =>
+    const outcomes = await inbox.inSharedTransaction(events, () =>
       Promise.all(
         events.map((each) => inbox.once(each, 'tally', (manager) => countOnce(manager, 'chunk'))),
       ),
@@ -73,13 +72,10 @@ describe('InboxRunner.transactionState', () => {
   it('writes nothing deferred by a chunk that rolls back', async () => {
     const events = [event(), event()];
     await expect(
-      inbox.inSharedTransaction(
-        events.map((each) => each.id),
-        async () => {
-          await inbox.once(events[0]!, 'tally', (manager) => countOnce(manager, 'rolled-back'));
-          await inbox.once(events[1]!, 'tally', () => Promise.reject(new Error('effect failed')));
-        },
-      ),
+      inbox.inSharedTransaction(events, async () => {
+        await inbox.once(events[0]!, 'tally', (manager) => countOnce(manager, 'rolled-back'));
+        await inbox.once(events[1]!, 'tally', () => Promise.reject(new Error('effect failed')));
+      }),
     ).rejects.toThrow('effect failed');
     expect(flushes).toEqual([]);
     expect(await totalOf('rolled-back')).toBe(0);

@@ -6,3 +6,5 @@ export * from './redis.module';
 export * from './group-commit';
 export * from './cache/local-cache';
 export * from './cache/cache-invalidation.channel';
+export * from './sql-literals';
+export * from './script-transaction';

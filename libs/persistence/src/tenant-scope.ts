@@ -1,4 +1,5 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { uuidLiteral } from './sql-literals';
 
 /** The session setting row-level-security policies compare `org_id` with. */
 export const TENANT_SETTING = 'app.org_id';
@@ -25,6 +26,19 @@ export async function bindTenant(manager: EntityManager, orgId: string): Promise
 }
 
 const boundOrgOf = new WeakMap<QueryRunner, string>();
+
+/**
+ * `bindTenant` as SQL text, to travel with other statements in one simple-protocol round trip
+ * (see `beginWith`); tell `rememberTenantBound` once it ran, so `bindTenant` does not repeat it.
+ */
+export function tenantBindingStatement(orgId: string): string {
+  return `SELECT set_config('${TENANT_SETTING}', ${uuidLiteral(orgId)}::text, true)`;
+}
+
+/** The transaction of `runner` was bound to `orgId` by `tenantBindingStatement`. */
+export function rememberTenantBound(runner: QueryRunner, orgId: string): void {
+  boundOrgOf.set(runner, orgId);
+}
 
 /**
  * Migration helper: every tenant table gets RLS enabled and FORCED (so the owning service role is

@@ -1,9 +1,8 @@
 import type { SqlExecutor, StateChange } from '@careloop/messaging';
-import { bindTenant } from '@careloop/persistence';
+import { bindTenant, byteaLiteral, uuidLiteral } from '@careloop/persistence';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PatientIndexes } from '../sessions/patient-contact';
-import { byteaLiteral, uuidLiteral } from './tenant-round-trips';
 
 /** An open session as the respondent path sees it, with its response and stored draft if any. */
 export interface RespondentSession {

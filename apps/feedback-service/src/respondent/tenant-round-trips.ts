@@ -1,30 +1,7 @@
-import { TENANT_SETTING } from '@careloop/persistence';
+import { lastRows, tenantBindingStatement } from '@careloop/persistence';
 import type { SqlExecutor } from '@careloop/messaging';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A UUID as SQL text; refuses anything else, so nothing a caller sends can reach the statement. */
-export function uuidLiteral(value: string): string {
-  if (!uuidPattern.test(value)) throw new TypeError(`not a UUID: ${value}`);
-  return `'${value.toLowerCase()}'::uuid`;
-}
-
-/** Bytes as SQL text (hex, which cannot close the literal). */
-export function byteaLiteral(value: Buffer): string {
-  return `'\\x${value.toString('hex')}'::bytea`;
-}
-
-function bindStatement(orgId: string): string {
-  return `SELECT set_config('${TENANT_SETTING}', ${uuidLiteral(orgId)}::text, true)`;
-}
-
-/** The last result of a multi-statement simple query (pg answers an array for several statements). */
-function lastRows<T extends QueryResultRow>(result: QueryResult | QueryResult[]): T[] {
-  const last = Array.isArray(result) ? result[result.length - 1] : result;
-  return (last?.rows ?? []) as T[];
-}
 
 /** A connection in a tenant-bound transaction, for `OutboxWriter.appendWith` and literal statements. */
 export interface TenantConnection extends SqlExecutor {
@@ -52,8 +29,9 @@ export class TenantRoundTrips {
    * the transaction-local tenant setting applies to `select` and is gone afterwards.
    */
   async read<T extends QueryResultRow>(orgId: string, select: string): Promise<T[]> {
-    const result = (await this.pool.query(`${bindStatement(orgId)}; ${select}`)) as unknown as
-      QueryResult | QueryResult[];
+    const result = (await this.pool.query(
+      `${tenantBindingStatement(orgId)}; ${select}`,
+    )) as unknown as QueryResult | QueryResult[];
     return lastRows<T>(result);
   }
 
@@ -69,7 +47,9 @@ export class TenantRoundTrips {
     const client: PoolClient = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      const rows = lastRows<R>(await client.query(`BEGIN; ${bindStatement(orgId)}; ${first}`));
+      const rows = lastRows<R>(
+        await client.query(`BEGIN; ${tenantBindingStatement(orgId)}; ${first}`),
+      );
       const connection: TenantConnection = {
         query: async (sql: string, parameters?: unknown[]): Promise<unknown[]> =>
           (await client.query(sql, parameters)).rows as unknown[],

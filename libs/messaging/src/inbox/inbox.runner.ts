@@ -1,5 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager } from 'typeorm';
+import {
+  beginWith,
+  commitWith,
+  nameLiteral,
+  rememberTenantBound,
+  tenantBindingStatement,
+  uuidLiteral,
+} from '@careloop/persistence';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /** What a consumer did with one event; `duplicate` means it had been applied before. */
 export type HandlerOutcome = 'processed' | 'skipped' | 'duplicate';
@@ -7,18 +15,29 @@ export type HandlerOutcome = 'processed' | 'skipped' | 'duplicate';
 export interface InboxEvent {
   id: string;
   type: string;
+  /** The event's tenant (CloudEvents `orgid`); the transaction is bound to it from the start. */
+  orgid?: string;
 }
 
-interface SharedTransaction {
-  manager: EntityManager;
+interface Claim {
+  eventId: string;
+  consumer: string;
+  eventType: string;
+  outcome: 'processed' | 'skipped';
+}
+
+/** An inbox transaction once open: its query runner, what was applied before, what it claims. */
+interface OpenTransaction {
+  runner: QueryRunner;
   /** `<event id>/<consumer>` pairs applied before or earlier in this transaction. */
   seen: Set<string>;
-  claims: {
-    eventId: string;
-    consumer: string;
-    eventType: string;
-    outcome: 'processed' | 'skipped';
-  }[];
+  claims: Claim[];
+}
+
+/** A chunk's transaction, opened by the first effect that needs it (none may). */
+interface SharedTransaction {
+  events: readonly InboxEvent[];
+  open?: Promise<OpenTransaction>;
 }
 
 interface TransactionState {
@@ -29,17 +48,38 @@ interface TransactionState {
 /** An event's effect; resolving to `'skipped'` records a skip, anything else counts as processed. */
 export type InboxEffect = (manager: EntityManager) => Promise<unknown>;
 
+/** The tenant every event of a chunk names, if they all name the same one. */
+function commonTenant(events: readonly InboxEvent[]): string | undefined {
+  const [first] = events;
+  const orgId = first?.orgid;
+  return orgId !== undefined && events.every((event) => event.orgid === orgId) ? orgId : undefined;
+}
+
+function claimsStatement(claims: readonly Claim[]): string {
+  if (claims.length === 0) return '';
+  const rows = claims.map(
+    (claim) =>
+      `(${uuidLiteral(claim.eventId)}, ${nameLiteral(claim.consumer)}, ${nameLiteral(claim.eventType)}, ${nameLiteral(claim.outcome)})`,
+  );
+  return `INSERT INTO inbox_message (event_id, consumer, event_type, outcome) VALUES ${rows.join(', ')}`;
+}
+
 /**
  * Applies an event's effect at most once per consumer: the event id is inserted into the inbox in
  * the same transaction as the effect, so a redelivered event (crash before the offset commit, a
  * rebalance, a replay) finds its id and changes nothing.
  *
+ * A transaction costs two round trips besides the effects: BEGIN, the tenant binding and the look-up
+ * of already applied ids travel together; the claims travel with COMMIT (as literal SQL, which is
+ * why event ids must be UUIDs and consumer names plain). The claims are inserted without ON
+ * CONFLICT: if another consumer instance applied one of these events meanwhile, the insert fails,
+ * the transaction rolls back, and the delivery is retried, to find the event applied.
+ *
  * The Kafka event server may wrap a chunk of deliveries in one shared transaction
- * (`inSharedTransaction`): one look-up of the chunk's ids, the effects, one insert of every claim, one
- * commit, so about one round trip per event instead of four. The claims are inserted without
- * ON CONFLICT: if another consumer instance applied one of these events meanwhile, the insert fails,
- * the whole chunk rolls back, and the server replays it one event per transaction. Any failing
- * effect does the same, so one bad event never takes good ones with it.
+ * (`inSharedTransaction`), opened only when a first effect needs it: a consumer that decides from
+ * memory that an event changes nothing (and so needs no claim) costs no transaction at all. A
+ * failing effect rolls the whole chunk back, and the server replays it one event per
+ * transaction, so one bad event never takes good ones with it.
  */
 export class InboxRunner {
   private readonly sharedTransaction = new AsyncLocalStorage<SharedTransaction>();
@@ -49,38 +89,31 @@ export class InboxRunner {
 
   async once(event: InboxEvent, consumer: string, effect: InboxEffect): Promise<HandlerOutcome> {
     const shared = this.sharedTransaction.getStore();
-    if (shared) return this.applyShared(shared, event, consumer, effect);
-    return this.dataSource.transaction((manager) => this.apply(manager, event, consumer, effect));
+    if (shared) {
+      shared.open ??= this.begin(shared.events);
+      return this.apply(await shared.open, event, consumer, effect);
+    }
+    const open = await this.begin([event]);
+    return this.settle(open, () => this.apply(open, event, consumer, effect));
   }
 
-  /** Runs `work` in one transaction that every `once` inside it joins; commits when `work` resolves. */
-  inSharedTransaction<T>(eventIds: readonly string[], work: () => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      const applied: { key: string }[] = await manager.query(
-        `SELECT event_id::text || '/' || consumer AS key FROM inbox_message WHERE event_id = ANY($1::uuid[])`,
-        [eventIds],
-      );
-      const shared: SharedTransaction = {
-        manager,
-        seen: new Set(applied.map((row) => row.key)),
-        claims: [],
-      };
-      const result = await this.sharedTransaction.run(shared, work);
-      await this.runBeforeCommit(manager);
-      if (shared.claims.length > 0) {
-        await manager.query(
-          `INSERT INTO inbox_message (event_id, consumer, event_type, outcome)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
-          [
-            shared.claims.map((claim) => claim.eventId),
-            shared.claims.map((claim) => claim.consumer),
-            shared.claims.map((claim) => claim.eventType),
-            shared.claims.map((claim) => claim.outcome),
-          ],
-        );
-      }
-      return result;
-    });
+  /**
+   * Runs `work` with every `once` inside it joining one transaction, opened by the first of them;
+   * commits when `work` resolves, rolls back when it throws.
+   */
+  async inSharedTransaction<T>(events: readonly InboxEvent[], work: () => Promise<T>): Promise<T> {
+    const shared: SharedTransaction = { events };
+    let result: T;
+    try {
+      result = await this.sharedTransaction.run(shared, work);
+    } catch (error) {
+      const open = await shared.open?.catch(() => undefined);
+      if (open) await this.rollBack(open);
+      throw error;
+    }
+    if (!shared.open) return result;
+    const open = await shared.open;
+    return this.settle(open, () => Promise.resolve(result));
   }
 
   /**
@@ -116,43 +149,59 @@ export class InboxRunner {
     for (const entry of work.values()) if (entry.flush) await entry.flush();
   }
 
-  private async applyShared(
-    shared: SharedTransaction,
+  private async begin(events: readonly InboxEvent[]): Promise<OpenTransaction> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const orgId = commonTenant(events);
+      const ids = [...new Set(events.map((event) => uuidLiteral(event.id)))];
+      const applied = await beginWith<{ key: string }>(
+        runner,
+        [
+          ...(orgId ? [tenantBindingStatement(orgId)] : []),
+          `SELECT event_id::text || '/' || consumer AS key FROM inbox_message
+            WHERE event_id IN (${ids.join(', ')})`,
+        ].join('; '),
+      );
+      if (orgId) rememberTenantBound(runner, orgId);
+      return { runner, seen: new Set(applied.map((row) => row.key)), claims: [] };
+    } catch (error) {
+      await this.rollBack({ runner, seen: new Set(), claims: [] });
+      throw error;
+    }
+  }
+
+  /** `work`, then the deferred writes, the claims and COMMIT; ROLLBACK if anything throws. */
+  private async settle<T>(open: OpenTransaction, work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      await this.runBeforeCommit(open.runner.manager);
+      await commitWith(open.runner, claimsStatement(open.claims));
+      await open.runner.release();
+      return result;
+    } catch (error) {
+      await this.rollBack(open);
+      throw error;
+    }
+  }
+
+  private async rollBack(open: OpenTransaction): Promise<void> {
+    const { runner } = open;
+    this.transactionStates.delete(runner.manager);
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    if (!runner.isReleased) await runner.release();
+  }
+
+  private async apply(
+    open: OpenTransaction,
     event: InboxEvent,
     consumer: string,
     effect: InboxEffect,
   ): Promise<HandlerOutcome> {
     const key = `${event.id}/${consumer}`;
-    if (shared.seen.has(key)) return 'duplicate';
-    shared.seen.add(key);
-    const outcome = (await effect(shared.manager)) === 'skipped' ? 'skipped' : 'processed';
-    shared.claims.push({ eventId: event.id, consumer, eventType: event.type, outcome });
+    if (open.seen.has(key)) return 'duplicate';
+    open.seen.add(key);
+    const outcome = (await effect(open.runner.manager)) === 'skipped' ? 'skipped' : 'processed';
+    open.claims.push({ eventId: event.id, consumer, eventType: event.type, outcome });
     return outcome;
-  }
-
-  private async apply(
-    manager: EntityManager,
-    event: InboxEvent,
-    consumer: string,
-    effect: InboxEffect,
-  ): Promise<HandlerOutcome> {
-    const claimed: unknown[] = await manager.query(
-      `INSERT INTO inbox_message (event_id, consumer, event_type, outcome)
-       VALUES ($1, $2, $3, 'processed')
-       ON CONFLICT (event_id, consumer) DO NOTHING
-       RETURNING event_id`,
-      [event.id, consumer, event.type],
-    );
-    if (claimed.length === 0) return 'duplicate';
-    const outcome = await effect(manager);
-    await this.runBeforeCommit(manager);
-    if (outcome === 'skipped') {
-      await manager.query(
-        `UPDATE inbox_message SET outcome = 'skipped' WHERE event_id = $1 AND consumer = $2`,
-        [event.id, consumer],
-      );
-      return 'skipped';
-    }
-    return 'processed';
   }
 }

@@ -7,6 +7,7 @@ import { context } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { MessagingLogger } from '../messaging.logger';
+import type { InboxEvent } from '../inbox/inbox.runner';
 import { contextFromHeaders } from '../tracing/trace-propagation';
 import { createIdempotentProducer } from './kafka-client.factory';
 import { KafkaEventContext } from './kafka-event.context';
@@ -31,7 +32,7 @@ export interface KafkaEventServerOptions {
    * Joins the handlers of up to `transactionChunkSize` consecutive deliveries of a partition into one
    * database transaction (see InboxRunner.inSharedTransaction). Absent: one transaction per event.
    */
-  sharedTransaction?: <T>(eventIds: readonly string[], work: () => Promise<T>) => Promise<T>;
+  sharedTransaction?: <T>(events: readonly InboxEvent[], work: () => Promise<T>) => Promise<T>;
   transactionChunkSize?: number;
   /** Start from the earliest offset when the group has none, so a new projection sees history. */
   fromBeginning?: boolean;
@@ -258,8 +259,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }));
     if (decoded.some(({ result }) => !result.ok)) return false;
     try {
-      const eventIds = decoded.map(({ result }) => (result.ok ? result.event.id : ''));
-      const outcomes = await this.options.sharedTransaction(eventIds, async () => {
+      const events = decoded.flatMap(({ result }) => (result.ok ? [result.event] : []));
+      const outcomes = await this.options.sharedTransaction(events, async () => {
         const results: unknown[] = [];
         for (const { message, result } of decoded) {
           if (!result.ok) throw new Error('unreachable: checked above');
