@@ -7,6 +7,7 @@ import type { KafkaEventServer } from '../src/kafka/kafka-event.server';
 import type { OutboxRelay } from '../src/outbox/outbox.relay';
 import { OutboxWriter } from '../src/outbox/outbox.writer';
 import {
+  appointmentData,
   createMessagingDatabase,
   listen,
   newConsumer,
@@ -111,6 +112,47 @@ describe('outbox to inbox across two services', () => {
         Array.from({ length: 20 }, (_, index) => index + 1),
       );
     }
+  });
+
+  it('should apply the events of several partitions delivered together in shared transactions', async () => {
+    // Earlier tests' groups share this inbox and would race for these events: stop them.
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    // The group reads the topic from its start: only this test's org counts.
+    const spreadOrg = newUuid();
+    const transactions: number[] = [];
+    const server = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix,
+      groupId: `g-${uniqueSuffix()}`,
+      chunked: true,
+      onSharedTransaction: (events) => {
+        const ours = events.filter((event) => event.orgid === spreadOrg).length;
+        if (ours > 0) transactions.push(ours);
+      },
+    });
+    servers.push(server);
+    await listen(server);
+    // One commit, so one relay batch and one produce request, keys spread over every partition.
+    const ids = Array.from({ length: 24 }, (_, index) => `spread-${index}-${uniqueSuffix()}`);
+    await producer.dataSource.transaction(async (manager) => {
+      for (const externalId of ids) {
+        await writer.append(manager, 'appointment.completed', {
+          subject: externalId,
+          orgId: spreadOrg,
+          data: appointmentData(spreadOrg, externalId),
+        });
+      }
+    });
+    const rows = await waitFor(
+      () => effectCounts(ids),
+      (applied) => applied.length === ids.length,
+      { description: 'every spread event applied' },
+    );
+    expect(rows.every((row) => row.effect_count === 1)).toBe(true);
+    // kafkajs hands each partition its own batch; they join instead of costing a transaction each.
+    expect(transactions.reduce((sum, events) => sum + events, 0)).toBe(ids.length);
+    // One per partition (six) without joining; one when the fetch brings them all at once.
+    expect(transactions.length).toBeLessThanOrEqual(3);
   });
 
   it('should publish a commit at once when idle, woken by the outbox notification rather than a poll', async () => {

@@ -9,9 +9,18 @@ import { lastValueFrom } from 'rxjs';
 import type { MessagingLogger } from '../messaging.logger';
 import type { InboxEvent } from '../inbox/inbox.runner';
 import { contextFromHeaders } from '../tracing/trace-propagation';
+import type { GroupCommitOutcome } from '@careloop/persistence';
+import { GroupCommit } from '@careloop/persistence';
 import { createIdempotentProducer } from './kafka-client.factory';
 import { KafkaEventContext } from './kafka-event.context';
 import { isInfrastructureUnavailable } from './infrastructure-errors';
+
+/** A partition's chunk of decoded deliveries, waiting to be applied with others. */
+interface DecodedChunk {
+  eventType: string;
+  partition: number;
+  deliveries: { message: KafkaMessage; event: CloudEvent<unknown> }[];
+}
 
 export interface KafkaEventServerOptions {
   kafka: Kafka;
@@ -29,8 +38,9 @@ export interface KafkaEventServerOptions {
   /** Kafka evicts a silent member after this; short in tests that kill consumers on purpose. */
   sessionTimeoutMs?: number;
   /**
-   * Joins the handlers of up to `transactionChunkSize` consecutive deliveries of a partition into one
-   * database transaction (see InboxRunner.inSharedTransaction). Absent: one transaction per event.
+   * Joins the handlers of up to `transactionChunkSize` consecutive deliveries of a partition, and the
+   * chunks of other partitions delivered at the same moment, into one database transaction (see
+   * InboxRunner.inSharedTransaction). Absent: one transaction per event.
    */
   sharedTransaction?: <T>(events: readonly InboxEvent[], work: () => Promise<T>) => Promise<T>;
   transactionChunkSize?: number;
@@ -72,6 +82,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private batchesInFlight = 0;
   private batchesDone?: () => void;
   private readonly metrics = messagingMetrics();
+  /**
+   * kafkajs hands each partition of a fetch to its own `eachBatch`, so events produced together
+   * (one outbox batch, keys spread over partitions) arrive as several one-event batches at once.
+   * Chunks arriving in the same turn of the loop share one transaction instead of one each.
+   */
+  private readonly chunksTogether = new GroupCommit<DecodedChunk, true>(
+    (_key, chunks) => this.applyChunks(chunks),
+    { maxBatchSize: 32, maxConcurrentBatches: 2 },
+  );
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -220,9 +239,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!payload.isRunning() || payload.isStale() || this.closing) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
-      const appliedTogether =
-        chunk.length > 1 &&
-        (await this.handleChunkInOneTransaction(eventType, batch.partition, chunk));
+      const appliedTogether = await this.applyTogether(eventType, batch.partition, chunk);
       if (!appliedTogether) {
         for (const message of chunk) {
           if (!payload.isRunning() || payload.isStale()) return;
@@ -242,42 +259,52 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   /**
-   * The fast path: every delivery of the chunk in one transaction. Returns false, having changed
-   * nothing, when the chunk holds a message that is not a plain success (unreadable, failing), so
-   * the caller replays it one delivery at a time with retries and the dead-letter topic.
+   * The fast path: every delivery of the chunk in one transaction, shared with the chunks of other
+   * partitions that arrive together. Resolves false, having changed nothing, when the chunk holds a
+   * message that is not a plain success (unreadable, failing), so the caller replays it one
+   * delivery at a time with retries and the dead-letter topic.
    */
-  private async handleChunkInOneTransaction(
+  private async applyTogether(
     eventType: string,
     partition: number,
     chunk: KafkaMessage[],
   ): Promise<boolean> {
-    const handler = this.getHandlerByPattern(eventType);
-    if (!handler || !this.options.sharedTransaction) return false;
-    const decoded = chunk.map((message) => ({
-      message,
-      result: decodeEvent(message.value, eventType),
-    }));
-    if (decoded.some(({ result }) => !result.ok)) return false;
-    try {
-      const events = decoded.flatMap(({ result }) => (result.ok ? [result.event] : []));
-      const outcomes = await this.options.sharedTransaction(events, async () => {
-        const results: unknown[] = [];
-        for (const { message, result } of decoded) {
-          if (!result.ok) throw new Error('unreachable: checked above');
-          results.push(await this.invoke(handler, eventType, partition, message, result.event, 1));
-        }
-        return results;
-      });
-      for (const outcome of outcomes) {
-        this.metrics.eventsConsumed.inc({
-          topic: eventType,
-          outcome: typeof outcome === 'string' ? outcome : 'processed',
-        });
-      }
-      return true;
-    } catch {
-      return false;
+    if (!this.options.sharedTransaction || !this.getHandlerByPattern(eventType)) return false;
+    const deliveries: DecodedChunk['deliveries'] = [];
+    for (const message of chunk) {
+      const decoded = decodeEvent(message.value, eventType);
+      if (!decoded.ok) return false;
+      deliveries.push({ message, event: decoded.event });
     }
+    // A failed joint transaction is replayed chunk by chunk; a chunk failing alone goes message by message.
+    return this.chunksTogether
+      .submit('chunks', { eventType, partition, deliveries })
+      .catch(() => false);
+  }
+
+  private async applyChunks(chunks: readonly DecodedChunk[]): Promise<GroupCommitOutcome<true>[]> {
+    const sharedTransaction = this.options.sharedTransaction;
+    if (!sharedTransaction) throw new Error('unreachable: no shared transaction configured');
+    const events = chunks.flatMap((chunk) => chunk.deliveries.map(({ event }) => event));
+    const outcomes = await sharedTransaction(events, async () => {
+      const results: { topic: string; outcome: unknown }[] = [];
+      for (const { eventType, partition, deliveries } of chunks) {
+        const handler = this.getHandlerByPattern(eventType);
+        if (!handler) throw new Error(`unreachable: no handler for ${eventType}`);
+        for (const { message, event } of deliveries) {
+          const outcome = await this.invoke(handler, eventType, partition, message, event, 1);
+          results.push({ topic: eventType, outcome });
+        }
+      }
+      return results;
+    });
+    for (const { topic, outcome } of outcomes) {
+      this.metrics.eventsConsumed.inc({
+        topic,
+        outcome: typeof outcome === 'string' ? outcome : 'processed',
+      });
+    }
+    return chunks.map(() => ({ status: 'done', value: true }));
   }
 
   private async invoke(
