@@ -57,8 +57,8 @@ const definition = {
 };
 
 /**
- * `BENCH_CPU_PROFILE_DIR=/tmp/profiles npm run bench:respondent` writes V8 CPU profiles of the gateway
- * and feedback-service there when the stack stops (open them in Chrome DevTools or speedscope).
+ * `BENCH_CPU_PROFILE_DIR=/tmp/profiles npm run bench:respondent` writes V8 CPU profiles of the gateway,
+ * feedback-service and analytics-service there when the stack stops (open them in Chrome DevTools or speedscope).
  */
 function cpuProfileArguments(): string[] {
   const directory = process.env['BENCH_CPU_PROFILE_DIR'];
@@ -162,7 +162,11 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
       },
     },
-    nodeArguments: { gateway: cpuProfileArguments(), 'feedback-service': cpuProfileArguments() },
+    nodeArguments: {
+      gateway: cpuProfileArguments(),
+      'feedback-service': cpuProfileArguments(),
+      'analytics-service': cpuProfileArguments(),
+    },
   });
   let tapClosed = false;
   const tap = await EventTap.open(stack.topicPrefix, ['feedback.session.created']);
