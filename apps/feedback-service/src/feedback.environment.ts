@@ -63,6 +63,13 @@ export class FeedbackEnvironment extends ServiceEnvironment {
   @Max(3_600_000)
   DRAFT_SYNC_INTERVAL_MS: number = 5_000;
 
+  /** How often sessions whose link expired unanswered are looked for (`feedback.session.expired`). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
+  SESSION_EXPIRY_SWEEP_INTERVAL_MS: number = 60_000;
+
   /** How long an untouched draft stays in Redis. */
   @Type(() => Number)
   @IsInt()

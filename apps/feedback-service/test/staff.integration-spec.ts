@@ -1,4 +1,4 @@
-import { newUuid } from '@careloop/testing';
+import { newUuid, waitFor } from '@careloop/testing';
 import { StaffTestStack } from './support/staff-test-stack';
 
 interface Page<T = Record<string, unknown>> {
@@ -225,6 +225,94 @@ describe('staff API: sessions, responses, CSV export, opt-outs, follow-up links'
     ]);
     expect(JSON.stringify(optOuts)).not.toContain(email);
   });
+
+  it('should announce feedback.session.expired once per expiry of an unanswered link, saying whether a draft existed', async () => {
+    const { orgId, survey, sessions } = await organizationWithSessions(3);
+    const [drafted, silent, answered] = sessions;
+    if (!drafted || !silent || !answered) throw new Error('no session');
+    expect(
+      (await stack.sessions.http('PUT', `/r/${drafted.token}/draft`, { answers: { nps: 4 } }))
+        .status,
+    ).toBe(200);
+    await waitFor(
+      () =>
+        stack.sessions.sql(
+          'SELECT 1 FROM session_draft WHERE session_id = $1',
+          [drafted.sessionId],
+          orgId,
+        ),
+      (rows) => rows.length === 1,
+      { description: 'the draft synced to Postgres' },
+    );
+    expect(
+      (await stack.sessions.http('POST', `/r/${answered.token}/submit`, { answers: { nps: 9 } }))
+        .status,
+    ).toBe(201);
+    const ids = sessions.map((session) => session.sessionId);
+    const expire = (sessionIds: string[]) =>
+      stack.sessions.sql(
+        `UPDATE feedback_session SET expires_at = now() - interval '1 second'
+          WHERE session_id = ANY($1::uuid[]) RETURNING session_id`,
+        [sessionIds],
+        orgId,
+      );
+    expect(await expire(ids)).toHaveLength(3);
+
+    const expiredOf = () =>
+      Promise.resolve(
+        stack.sessions.published.filter(
+          (event) => event.type === 'feedback.session.expired' && event.data['orgId'] === orgId,
+        ),
+      );
+    const announced = await waitFor(expiredOf, (events) => events.length >= 2, {
+      description: 'two expiries announced',
+      timeoutMs: 15_000,
+    });
+    expect(announced.map((event) => [event.subject, event.data['hadDraft']]).sort()).toEqual(
+      [
+        [drafted.sessionId, true],
+        [silent.sessionId, false],
+      ].sort(),
+    );
+    expect(announced.find((event) => event.subject === silent.sessionId)?.data).toMatchObject({
+      sessionId: silent.sessionId,
+      orgId,
+      surveyId: survey.surveyId,
+      surveyVersion: 1,
+      externalAppointmentId: silent.appointment.externalAppointmentId,
+    });
+    // The answered session is marked too, so no sweep looks at it again, but announced to no one.
+    await waitFor(
+      () =>
+        stack.sessions.sql(
+          'SELECT session_id FROM feedback_session WHERE session_id = ANY($1::uuid[]) AND expiry_announced_at IS NOT NULL',
+          [ids],
+          orgId,
+        ),
+      (rows) => rows.length === 3,
+      { description: 'every expired session marked' },
+    );
+
+    // A follow-up link is a new expiry: when it lapses too, it is announced again.
+    const admin = await stack.token(orgId, ['org_admin']);
+    const reissued = await stack.request(
+      'POST',
+      `/api/feedback/sessions/${silent.sessionId}/link`,
+      {
+        token: admin,
+      },
+    );
+    expect(reissued.status).toBe(201);
+    expect(await expire([silent.sessionId])).toHaveLength(1);
+    await waitFor(expiredOf, (events) => events.length >= 3, {
+      description: 'the reissued link expiry announced',
+      timeoutMs: 15_000,
+    });
+    // Many sweeps have run meanwhile (every 300 ms): still one event per expiry.
+    expect((await expiredOf()).map((event) => event.subject).sort()).toEqual(
+      [drafted.sessionId, silent.sessionId, silent.sessionId].sort(),
+    );
+  }, 60_000);
 
   it('should issue a fresh follow-up link that replaces the old one, for org admins only', async () => {
     const { orgId, sessions } = await organizationWithSessions(2);

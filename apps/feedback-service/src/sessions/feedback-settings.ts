@@ -6,12 +6,14 @@ export class FeedbackSettings {
   readonly draftSyncIntervalMs: number;
   readonly draftTtlSeconds: number;
   readonly redisKeyPrefix: string;
+  readonly expirySweepIntervalMs: number;
 
   constructor(environment: FeedbackEnvironment) {
     this.publicWebUrl = environment.PUBLIC_WEB_URL.replace(/\/+$/, '');
     this.draftSyncIntervalMs = environment.DRAFT_SYNC_INTERVAL_MS;
     this.draftTtlSeconds = environment.DRAFT_TTL_SECONDS;
     this.redisKeyPrefix = environment.FEEDBACK_REDIS_KEY_PREFIX;
+    this.expirySweepIntervalMs = environment.SESSION_EXPIRY_SWEEP_INTERVAL_MS;
   }
 
   /** The link an invitation carries: the web app's respondent page, which calls `/r/{token}`. */

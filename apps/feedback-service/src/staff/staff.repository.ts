@@ -266,7 +266,8 @@ export class StaffRepository {
     await bindTenant(manager, orgId);
     const rows: unknown[] = await manager.query(
       `WITH replaced AS (
-         UPDATE feedback_session SET token_nonce_sha256 = $3, expires_at = $4
+         UPDATE feedback_session
+            SET token_nonce_sha256 = $3, expires_at = $4, expiry_announced_at = NULL
           WHERE org_id = $1 AND session_id = $2 AND status = 'open' RETURNING session_id
        ) SELECT session_id FROM replaced`,
       [orgId, sessionId, nonceDigest, expiresAt],

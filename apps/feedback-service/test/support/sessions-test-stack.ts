@@ -131,6 +131,7 @@ export class SessionsTestStack {
       PUBLIC_WEB_URL: 'http://careloop.test',
       FEEDBACK_REDIS_KEY_PREFIX: this.redisKeyPrefix,
       DRAFT_SYNC_INTERVAL_MS: '300',
+      SESSION_EXPIRY_SWEEP_INTERVAL_MS: '300',
       ...overrides,
     };
   }
@@ -148,6 +149,7 @@ export class SessionsTestStack {
       topics: [
         'feedback.session.created',
         'feedback.session.skipped',
+        'feedback.session.expired',
         'survey.response.submitted',
         'audit.logged',
       ].map((type) => topicPrefix + type),

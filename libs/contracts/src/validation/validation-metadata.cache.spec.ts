@@ -25,7 +25,11 @@ function errorsOf(instance: object): string[] {
 describe('memoizeValidationMetadata', () => {
   it('validates own and inherited rules exactly as class-validator does', () => {
     const patient = Object.assign(new Patient(), { name: 'A', age: 130, extra: true });
-    expect(errorsOf(patient)).toEqual(['age: max', 'extra: whitelistValidation', 'name: minLength']);
+    expect(errorsOf(patient)).toEqual([
+      'age: max',
+      'extra: whitelistValidation',
+      'name: minLength',
+    ]);
     expect(errorsOf(Object.assign(new Patient(), { name: 'Ada', age: 36 }))).toEqual([]);
   });
 
