@@ -8,3 +8,4 @@ export * from './cache/local-cache';
 export * from './cache/cache-invalidation.channel';
 export * from './sql-literals';
 export * from './script-transaction';
+export * from './prepared-statements';

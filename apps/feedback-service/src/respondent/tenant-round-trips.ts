@@ -1,4 +1,4 @@
-import { lastRows, tenantBindingStatement } from '@careloop/persistence';
+import { lastRows, preparedStatement, tenantBindingStatement } from '@careloop/persistence';
 import type { SqlExecutor } from '@careloop/messaging';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -51,8 +51,9 @@ export class TenantRoundTrips {
         await client.query(`BEGIN; ${tenantBindingStatement(orgId)}; ${first}`),
       );
       const connection: TenantConnection = {
+        // Parameterized statements here have fixed texts (the response and outbox CTE): prepared.
         query: async (sql: string, parameters?: unknown[]): Promise<unknown[]> =>
-          (await client.query(sql, parameters)).rows as unknown[],
+          (await client.query(preparedStatement(sql, parameters))).rows as unknown[],
         script: async <T2 extends QueryResultRow>(text: string) =>
           lastRows<T2>(await client.query(text)),
       };
