@@ -4,3 +4,4 @@ export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
 export * from './service-core.module';
 export * from './http/page-limit';
+export * from './periodic-task';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TenantTransactions } from '@careloop/persistence';
+import { PeriodicTask } from '@careloop/runtime';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { FeedbackSettings } from '../sessions/feedback-settings';
 import type { DirtyDraft } from './draft.store';
 import { DraftStore } from './draft.store';
@@ -17,42 +18,27 @@ const BATCH = 500;
  */
 @Injectable()
 export class DraftSyncService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(DraftSyncService.name);
   private readonly holder = randomUUID();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly drafts: DraftStore,
     private readonly repository: RespondentRepository,
     private readonly transactions: TenantTransactions,
     private readonly settings: FeedbackSettings,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('draft sync', settings.draftSyncIntervalMs, async () => {
+      await this.syncAll();
+    });
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.syncSafely(), this.settings.draftSyncIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-    await this.syncSafely();
-  }
-
-  private async syncSafely(): Promise<void> {
-    if (this.running) return;
-    this.running = this.syncAll();
-    try {
-      await this.running;
-    } catch (error) {
-      this.logger.warn({
-        msg: 'draft sync failed; retried on the next interval',
-        error: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      this.running = undefined;
-    }
+    await this.task.stop();
+    await this.task.runNow();
   }
 
   /** Syncs every dirty draft; returns how many were written. */

@@ -1,6 +1,7 @@
 import { EventTypes } from '@careloop/contracts';
 import { OutboxWriter } from '@careloop/messaging';
 import { TenantTransactions } from '@careloop/persistence';
+import { PeriodicTask } from '@careloop/runtime';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -20,41 +21,31 @@ const BATCH = 500;
 @Injectable()
 export class SessionExpiryService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SessionExpiryService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly repository: SessionExpiryRepository,
     private readonly dataSource: DataSource,
     private readonly transactions: TenantTransactions,
     private readonly outbox: OutboxWriter,
-    private readonly settings: FeedbackSettings,
-  ) {}
+    settings: FeedbackSettings,
+  ) {
+    this.task = new PeriodicTask(
+      'session expiry sweep',
+      settings.expirySweepIntervalMs,
+      async () => {
+        const announced = await this.sweep();
+        if (announced > 0) this.logger.log({ msg: 'session expiries announced', announced });
+      },
+    );
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweepSafely(), this.settings.expirySweepIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async sweepSafely(): Promise<void> {
-    if (this.running) return;
-    this.running = this.sweep();
-    try {
-      const announced = await this.running;
-      if (announced > 0) this.logger.log({ msg: 'session expiries announced', announced });
-    } catch (error) {
-      this.logger.warn({
-        msg: 'session expiry sweep failed; retried on the next interval',
-        error: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      this.running = undefined;
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Announces every expiry due now; returns how many events it wrote. */
