@@ -17,6 +17,8 @@ RUN npm run build \
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# A 32 MB young generation (V8's default: 16): see SERVICE_NODE_FLAGS in libs/testing/src/service-process.ts.
+ENV NODE_OPTIONS=--max-semi-space-size=32
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

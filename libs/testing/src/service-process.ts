@@ -6,6 +6,14 @@ import { join } from 'node:path';
 /** The repository (this file is `libs/testing/src/service-process.ts`). */
 const repositoryRoot = join(__dirname, '../../..');
 
+/**
+ * How every CareLoop service runs (the Dockerfile sets the same in NODE_OPTIONS). A 32 MB young
+ * generation (V8's default is 16): a request allocates a lot that dies young, and with the default
+ * the garbage collector took ~13% of feedback-service's CPU under load; with this flag the
+ * respondent benchmark sustained 1,075–1,109 submissions/s in two runs against 898–1,059 in five without.
+ */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
 export interface RunningApp {
   name: string;
   child: ChildProcess;
@@ -34,6 +42,7 @@ export function startApp(
   const child = spawn(
     process.execPath,
     [
+      ...SERVICE_NODE_FLAGS,
       ...nodeArguments,
       '-r',
       '@swc-node/register',
