@@ -9,8 +9,8 @@ const repositoryRoot = join(__dirname, '../../..');
 /**
  * How every CareLoop service runs (the Dockerfile sets the same in NODE_OPTIONS). A 32 MB young
  * generation (V8's default is 16): a request allocates a lot that dies young, and with the default
- * the garbage collector took ~13% of feedback-service's CPU under load; with this flag the
- * respondent benchmark sustained 1,075–1,109 submissions/s in two runs against 898–1,059 in five without.
+ * the garbage collector took ~13% of feedback-service's CPU under load. Its effect on the respondent
+ * benchmark is within that benchmark's run-to-run noise on a 2-core box (see the closing notes).
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
