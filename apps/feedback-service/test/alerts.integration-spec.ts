@@ -39,6 +39,23 @@ describe('alert rules and feedback.alert.raised', () => {
     };
   }
 
+  /** Publishes a response as feedback-service would, keyed by its session. */
+  function publishResponse(response: SurveyResponseSubmittedV1) {
+    return stack.sessions.publish('survey.response.submitted', response, {
+      orgId: response.orgId,
+      subject: response.sessionId,
+    });
+  }
+
+  /** Waits until an alert was raised for this response. */
+  function alertRaisedFor(response: SurveyResponseSubmittedV1) {
+    return stack.awaitEvents(
+      'feedback.alert.raised',
+      response.orgId,
+      (alert) => alert.data['responseId'] === response.responseId,
+    );
+  }
+
   it('should raise one alert for an NPS of 3, even when the response is delivered again', async () => {
     const orgId = await stack.sessions.organization({
       alertRecipients: ['quality@clinic.example.org'],
@@ -83,15 +100,8 @@ describe('alert rules and feedback.alert.raised', () => {
     const alerts = await stack.awaitEvents('feedback.alert.raised', orgId, () => true, 2);
     // A later, unrelated response proves the redeliveries above were consumed before we count.
     const later = submitted(orgId, survey.surveyId, { nps: 1 });
-    await stack.sessions.publish('survey.response.submitted', later, {
-      orgId,
-      subject: later.sessionId,
-    });
-    await stack.awaitEvents(
-      'feedback.alert.raised',
-      orgId,
-      (alert) => alert.data['responseId'] === later.responseId,
-    );
+    await publishResponse(later);
+    await alertRaisedFor(later);
 
     const forResponse = stack
       .eventsOf('feedback.alert.raised', orgId)
@@ -185,15 +195,8 @@ describe('alert rules and feedback.alert.raised', () => {
     });
     // This response fills the in-process rule cache with the keyword rule alone.
     const first = submitted(orgId, survey.surveyId, { nps: 2, comment: 'rude' });
-    await stack.sessions.publish('survey.response.submitted', first, {
-      orgId,
-      subject: first.sessionId,
-    });
-    await stack.awaitEvents(
-      'feedback.alert.raised',
-      orgId,
-      (alert) => alert.data['responseId'] === first.responseId,
-    );
+    await publishResponse(first);
+    await alertRaisedFor(first);
 
     const created = await stack.request('POST', '/api/feedback/alert-rules', {
       token: admin,
@@ -201,10 +204,7 @@ describe('alert rules and feedback.alert.raised', () => {
     });
     expect(created.status).toBe(201);
     const second = submitted(orgId, survey.surveyId, { nps: 2 });
-    await stack.sessions.publish('survey.response.submitted', second, {
-      orgId,
-      subject: second.sessionId,
-    });
+    await publishResponse(second);
     // Well inside the cache's 30 s lifetime: only the invalidation can make the new rule count.
     const [alert] = await waitFor(
       () =>
