@@ -75,6 +75,25 @@ export class ServiceEnvironment {
   @Max(300_000)
   KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
 
+  /**
+   * Overrides the service's fetch batching: a fetch returns once this many bytes are ready or after
+   * KAFKA_FETCH_MAX_WAIT_MS. Unset: the service's own choice (most fetch every event at once).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(52_428_800)
+  KAFKA_FETCH_MIN_BYTES?: number;
+
+  /** See KAFKA_FETCH_MIN_BYTES. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30_000)
+  KAFKA_FETCH_MAX_WAIT_MS?: number;
+
   /** Kafka topic prefix; lets a test run isolate its topics on a shared broker. */
   @IsOptional()
   @Matches(/^[a-z0-9._-]*$/)

@@ -20,7 +20,7 @@ export interface MessagingOptions {
   relay?: boolean;
   consumer?: Pick<
     KafkaEventServerOptions,
-    'commitIntervalMs' | 'commitThreshold' | 'sessionTimeoutMs'
+    'commitIntervalMs' | 'commitThreshold' | 'sessionTimeoutMs' | 'fetchBatching'
   >;
 }
 

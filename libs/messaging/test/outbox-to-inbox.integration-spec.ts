@@ -27,6 +27,7 @@ describe('outbox to inbox across two services', () => {
   let topicPrefix: string;
   let relay: OutboxRelay;
   const servers: KafkaEventServer[] = [];
+  const isolatedProducers: (() => Promise<void>)[] = [];
 
   const effectCounts = async (ids: string[]) => {
     const rows: { external_id: string; effect_count: number }[] = await consumer.dataSource.query(
@@ -34,6 +35,25 @@ describe('outbox to inbox across two services', () => {
       [ids],
     );
     return rows;
+  };
+
+  /**
+   * A producer with an outbox, a relay and topics of its own: a new group reading from the start
+   * reads only what the test sends, not the earlier tests' backlog (which would split its fetches).
+   */
+  const isolatedProducer = async (purpose: string) => {
+    const [own, ownTopicPrefix] = await Promise.all([
+      createMessagingDatabase(purpose),
+      newTopicPrefix(),
+    ]);
+    const ownRelay = newRelay(own.dataSource, ownTopicPrefix);
+    ownRelay.start();
+    isolatedProducers.push(async () => {
+      await ownRelay.stop();
+      await own.dataSource.destroy();
+      await own.database.drop();
+    });
+    return { dataSource: own.dataSource, topicPrefix: ownTopicPrefix };
   };
 
   beforeAll(async () => {
@@ -48,6 +68,7 @@ describe('outbox to inbox across two services', () => {
 
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.close()));
+    await Promise.all(isolatedProducers.map((close) => close()));
     await relay.stop();
     await Promise.all([producer.dataSource.destroy(), consumer.dataSource.destroy()]);
     await Promise.all([producer.database.drop(), consumer.database.drop()]);
@@ -115,14 +136,12 @@ describe('outbox to inbox across two services', () => {
   });
 
   it('should apply the events of several partitions delivered together in shared transactions', async () => {
-    // Earlier tests' groups share this inbox and would race for these events: stop them.
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-    // The group reads the topic from its start: only this test's org counts.
+    const spreading = await isolatedProducer('spreading-producer');
     const spreadOrg = newUuid();
     const transactions: number[] = [];
     const server = newConsumer({
       dataSource: consumer.dataSource,
-      topicPrefix,
+      topicPrefix: spreading.topicPrefix,
       groupId: `g-${uniqueSuffix()}`,
       chunked: true,
       onSharedTransaction: (events) => {
@@ -134,7 +153,7 @@ describe('outbox to inbox across two services', () => {
     await listen(server);
     // One commit, so one relay batch and one produce request, keys spread over every partition.
     const ids = Array.from({ length: 24 }, (_, index) => `spread-${index}-${uniqueSuffix()}`);
-    await producer.dataSource.transaction(async (manager) => {
+    await spreading.dataSource.transaction(async (manager) => {
       for (const externalId of ids) {
         await writer.append(manager, 'appointment.completed', {
           subject: externalId,
@@ -152,6 +171,47 @@ describe('outbox to inbox across two services', () => {
     // kafkajs hands each partition its own batch; they join instead of costing a transaction each.
     expect(transactions.reduce((sum, events) => sum + events, 0)).toBe(ids.length);
     // One per partition (six) without joining; one when the fetch brings them all at once.
+    expect(transactions.length).toBeLessThanOrEqual(2);
+  });
+
+  it('should let the events of separate commits gather into one fetch when the consumer batches its fetches', async () => {
+    const gathering = await isolatedProducer('gathering-producer');
+    const gatheredOrg = newUuid();
+    const transactions: number[] = [];
+    const server = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix: gathering.topicPrefix,
+      groupId: `g-${uniqueSuffix()}`,
+      chunked: true,
+      // Far more bytes than the test sends: each fetch waits out its full second.
+      fetchBatching: { minBytes: 1_048_576, maxWaitMs: 1_000 },
+      onSharedTransaction: (events) => {
+        const ours = events.filter((event) => event.orgid === gatheredOrg).length;
+        if (ours > 0) transactions.push(ours);
+      },
+    });
+    servers.push(server);
+    await listen(server);
+    const ids = Array.from({ length: 10 }, (_, index) => `gathered-${index}-${uniqueSuffix()}`);
+    const outboxEmpty = async () => {
+      const [{ pending }] = await gathering.dataSource.query<[{ pending: number }]>(
+        `SELECT count(*)::int AS pending FROM outbox_message`,
+      );
+      return pending === 0;
+    };
+    for (const externalId of ids) {
+      await recordAppointment(gathering.dataSource, writer, gatheredOrg, externalId);
+      // Published before the next commit: one produce request per event.
+      await waitFor(outboxEmpty, (empty) => empty, { description: 'the event published' });
+    }
+    const rows = await waitFor(
+      () => effectCounts(ids),
+      (applied) => applied.length === ids.length,
+      { description: 'every gathered event applied' },
+    );
+    expect(rows.every((row) => row.effect_count === 1)).toBe(true);
+    expect(transactions.reduce((sum, events) => sum + events, 0)).toBe(ids.length);
+    // Fetching at once, each produce request would wake the consumer: ten transactions.
     expect(transactions.length).toBeLessThanOrEqual(3);
   });
 

@@ -5,3 +5,4 @@ export * from './http/validation.pipe';
 export * from './service-core.module';
 export * from './http/page-limit';
 export * from './periodic-task';
+export * from './fetch-batching';

@@ -1,5 +1,6 @@
 import { AuditModule } from '@careloop/audit';
 import type { ServiceEnvironment } from '@careloop/config';
+import type { FetchBatching } from '@careloop/messaging';
 import { KAFKA, MessagingModule } from '@careloop/messaging';
 import {
   HealthModule,
@@ -15,6 +16,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { resolveFetchBatching } from './fetch-batching';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 
 export interface ServiceDefinition {
@@ -24,6 +26,11 @@ export interface ServiceDefinition {
   migrations: Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM types entity and migration classes as Function
   entities?: Function[];
+  /**
+   * How long this service's consumers may let events gather before a fetch returns (see
+   * FetchBatching). Absent: every event is fetched as soon as it arrives.
+   */
+  fetchBatching?: FetchBatching;
 }
 
 /**
@@ -57,6 +64,7 @@ export class ServiceCoreModule {
             commitIntervalMs: environment.KAFKA_COMMIT_INTERVAL_MS,
             commitThreshold: environment.KAFKA_COMMIT_THRESHOLD,
             sessionTimeoutMs: environment.KAFKA_SESSION_TIMEOUT_MS,
+            fetchBatching: resolveFetchBatching(definition.fetchBatching, environment),
           },
         }),
         AuditModule.forRoot({ serviceName: definition.name }),

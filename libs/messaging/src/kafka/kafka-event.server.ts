@@ -46,6 +46,20 @@ export interface KafkaEventServerOptions {
   transactionChunkSize?: number;
   /** Start from the earliest offset when the group has none, so a new projection sees history. */
   fromBeginning?: boolean;
+  /**
+   * How a fetch waits for events to gather (Kafka's fetch.min.bytes / fetch.max.wait.ms). Absent, a
+   * fetch returns as soon as any event arrives: each outbox batch wakes the consumer and costs the
+   * broker a fetch of every assigned partition. A consumer that can lag a little (a projection)
+   * trades that much freshness for fewer, fuller fetches.
+   */
+  fetchBatching?: FetchBatching;
+}
+
+export interface FetchBatching {
+  /** A fetch returns once this many bytes are ready... */
+  minBytes: number;
+  /** ...or after this long, whichever comes first. */
+  maxWaitMs: number;
 }
 
 export const DLQ_HEADERS = {
@@ -141,6 +155,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         const consumer = this.options.kafka.consumer({
           groupId: this.options.groupId,
           allowAutoTopicCreation: false,
+          ...(this.options.fetchBatching
+            ? {
+                minBytes: this.options.fetchBatching.minBytes,
+                maxWaitTimeInMs: this.options.fetchBatching.maxWaitMs,
+              }
+            : {}),
           sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
           heartbeatInterval: Math.min(
             3_000,
