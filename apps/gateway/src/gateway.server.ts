@@ -12,7 +12,11 @@ import type { KongConfig, KongRoute } from './kong-config.types';
 import { correlationIdGenerator, registerCorrelationId } from './plugins/correlation-id.plugin';
 import { registerCors } from './plugins/cors.plugin';
 import { assertJwtCredentialsKnown, registerJwt } from './plugins/jwt.plugin';
-import { MemoryRateLimitStore, RedisRateLimitStore } from './plugins/rate-limit.store';
+import {
+  MemoryRateLimitStore,
+  RedisRateLimitStore,
+  SyncedRedisRateLimitStore,
+} from './plugins/rate-limit.store';
 import { registerRateLimiting } from './plugins/rate-limiting.plugin';
 import { registerRequestSizeLimiting } from './plugins/request-size-limiting.plugin';
 import { parseHostOverride, resolveUpstreamOrigin } from './upstream-host-override';
@@ -122,10 +126,25 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     redisHealthy = true;
   });
   const memoryStore = new MemoryRateLimitStore();
-  app.addHook('onClose', (_instance, done) => {
+  const redisStore = new RedisRateLimitStore(redis);
+  const syncedStores = new Map<number, SyncedRedisRateLimitStore>();
+  const redisSyncedEvery = (syncRateMs: number) => {
+    let store = syncedStores.get(syncRateMs);
+    if (!store) {
+      store = new SyncedRedisRateLimitStore(redisStore, syncRateMs, (error) =>
+        app.log.warn(
+          { err: error },
+          'rate-limit counters not synced to redis; retried next period',
+        ),
+      );
+      syncedStores.set(syncRateMs, store);
+    }
+    return store;
+  };
+  app.addHook('onClose', async () => {
     memoryStore.close();
+    await Promise.all([...syncedStores.values()].map((store) => store.close()));
     redis.disconnect();
-    done();
   });
 
   registerCorrelationId(app, correlation);
@@ -133,7 +152,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   registerJwt(app, jwtOptions);
   registerRequestSizeLimiting(app);
   registerRateLimiting(app, {
-    stores: { redis: new RedisRateLimitStore(redis), local: memoryStore },
+    stores: { redis: redisStore, local: memoryStore },
+    redisSyncedEvery,
     keyPrefix: options.rateLimitKeyPrefix,
   });
   registerObservability(app, metrics);

@@ -473,6 +473,7 @@ function attachPlugin(
           errorCode: asNumber(config['error_code']) ?? 429,
           errorMessage: asString(config['error_message']) ?? 'API rate limit exceeded',
           redisTimeoutMs: asNumber(asRecord(config['redis'])['timeout']) ?? 2000,
+          syncRateSeconds: asNumber(config['sync_rate']) ?? -1,
         },
       };
       return;

@@ -52,6 +52,8 @@ export interface RateLimitingConfig {
   errorCode: number;
   errorMessage: string;
   redisTimeoutMs: number;
+  /** Kong's `sync_rate`: seconds between syncs of the counters to Redis; -1 (the default) counts in Redis per request. */
+  syncRateSeconds: number;
 }
 
 export interface JwtConfig {

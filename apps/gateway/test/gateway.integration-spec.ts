@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { Redis } from 'ioredis';
 import { buildGateway } from '../src/gateway.server';
 import { loadKongConfig } from '../src/kong-config.loader';
 import { jose } from '@careloop/security';
@@ -337,6 +338,7 @@ describe('gateway (integration)', () => {
     let kongYml: string;
     let signingKey: SigningKey;
     let strangerKey: SigningKey;
+    const rateLimitKeyPrefix = `test:${randomUUID()}`;
 
     const token = async (
       claims: Record<string, unknown>,
@@ -387,6 +389,12 @@ services:
         plugins:
           - name: rate-limiting
             config: { minute: 3, limit_by: ip, policy: redis, redis: { host: redis, port: 6379, timeout: 2000 } }
+      - name: limited-synced
+        paths: [/api/synced]
+        strip_path: false
+        plugins:
+          - name: rate-limiting
+            config: { minute: 3, limit_by: ip, policy: redis, sync_rate: 60, redis: { host: redis, port: 6379, timeout: 2000 } }
       - name: staff
         paths: [/api/staff]
         strip_path: false
@@ -419,7 +427,7 @@ consumers:
         upstreamHostOverride: `alpha-service=127.0.0.1:${upstream.port},slow-service=127.0.0.1:${silent.port}`,
         jwksUrl: `http://127.0.0.1:${upstream.port}/jwks.json`,
         logLevel: 'silent',
-        rateLimitKeyPrefix: `test:${randomUUID()}`,
+        rateLimitKeyPrefix,
       });
       baseUrl = await listen(gateway);
       await waitUntilReady(baseUrl);
@@ -450,6 +458,28 @@ consumers:
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
       expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    });
+
+    it('should enforce a sync_rate route from its own count, having asked Redis only for the first request', async () => {
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 55_000)
+        await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
+
+      for (let i = 1; i <= 3; i++) {
+        const allowed = await fetch(`${baseUrl}/api/synced/items`);
+        expect(allowed.status).toBe(200);
+        expect(allowed.headers.get('x-ratelimit-remaining-minute')).toBe(String(3 - i));
+      }
+      await expectProblem(await fetch(`${baseUrl}/api/synced/items`), 429);
+      // sync_rate is 60 s: until then Redis holds only the first request's increment.
+      const redis = new Redis(redisUrl);
+      try {
+        const keys = await redis.keys(`${rateLimitKeyPrefix}:route:limited-synced:*`);
+        expect(keys).toHaveLength(1);
+        expect(await redis.get(keys[0]!)).toBe('1');
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('should refuse a jwt route without a token with 401 and a Bearer challenge', async () => {

@@ -7,6 +7,8 @@ import { fixedWindow } from './rate-limit.window';
 
 export interface RateLimitingOptions {
   stores: Record<RateLimitingConfig['policy'], RateLimitStore>;
+  /** The `policy: redis` store that syncs every so many milliseconds (`sync_rate` > 0). */
+  redisSyncedEvery: (syncRateMs: number) => RateLimitStore;
   now?: () => number;
   /** Redis key prefix; tests give each run its own so counters of earlier runs do not leak in. */
   keyPrefix?: string;
@@ -16,8 +18,12 @@ export interface RateLimitingOptions {
  * Kong's rate-limiting plugin: fixed windows per period (second ... year) aligned to the UTC clock, one counter
  * per plugin attachment (global, service or route) and client identity, in Redis for `policy: redis`.
  *
+ * With `sync_rate` > 0 the counters are kept here and synced to Redis every `sync_rate` seconds, as Kong
+ * does (SyncedRedisRateLimitStore).
+ *
  * Differences from Kong, on purpose: the counter is incremented and compared in one atomic step (Kong reads,
- * then increments, so concurrent requests can overshoot), and `limit_by: consumer`/`credential` count by client
+ * then increments, so concurrent requests can overshoot), a `sync_rate` of 0 counts in Redis per request (Kong
+ * would sync on every timer tick), and `limit_by: consumer`/`credential` count by client
  * IP because the local gateway has no consumers (Kong falls back to the IP the same way for anonymous callers).
  */
 export function registerRateLimiting(app: FastifyInstance, options: RateLimitingOptions): void {
@@ -39,7 +45,11 @@ export function registerRateLimiting(app: FastifyInstance, options: RateLimiting
 
     let counts: number[];
     try {
-      counts = await options.stores[config.policy].increment(
+      const store =
+        config.policy === 'redis' && config.syncRateSeconds > 0
+          ? options.redisSyncedEvery(config.syncRateSeconds * 1000)
+          : options.stores[config.policy];
+      counts = await store.increment(
         windows.map(({ period, window }) => ({
           key: `${keyPrefix}:${scope}:${identifier}:${period}:${window.startMs}`,
           // A second past the window's end covers clock skew between gateway instances.
