@@ -18,6 +18,7 @@ import {
   startCareLoopStack,
 } from '../../test/e2e/support/careloop-stack';
 import { benchKongConfig } from './bench-kong-config';
+import { cleanBroker } from './clean-broker';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -67,6 +68,7 @@ function describeLoad(label: string, result: autocannon.Result): string {
 
 async function main(): Promise<void> {
   console.log('bench:auth  starting the mesh (throwaway databases, own topics, free ports)...');
+  await cleanBroker();
   const stack = await startCareLoopStack({
     environment: { gateway: { KONG_CONFIG_PATH: benchKongConfig('auth'), LOG_LEVEL: 'warn' } },
   });

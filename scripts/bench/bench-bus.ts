@@ -27,6 +27,7 @@ import {
   testInfrastructure,
   uniqueSuffix,
 } from '@careloop/testing';
+import { cleanBroker } from './clean-broker';
 
 const rate = Number(process.env['BENCH_RATE'] ?? 2_000);
 const fixedSeconds = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -102,6 +103,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function runProducer(): Promise<void> {
+  await cleanBroker();
   const prefix = `bench${uniqueSuffix()}.`;
   await createTestTopics(prefix, ['appointment.completed'], 6);
   const [producer, consumer] = await Promise.all([

@@ -17,6 +17,7 @@ import { CareLoopClient } from '../../test/e2e/support/careloop-client';
 import { startCareLoopStack } from '../../test/e2e/support/careloop-stack';
 import { EventTap } from '../../test/e2e/support/event-tap';
 import { benchKongConfig } from './bench-kong-config';
+import { cleanBroker } from './clean-broker';
 import {
   cpuBetween,
   cpuSnapshot,
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
   console.log(
     'bench:respondent  starting the mesh (throwaway databases, own topics, free ports)...',
   );
+  await cleanBroker();
   const stack = await startCareLoopStack({
     environment: {
       gateway: {

@@ -6,7 +6,14 @@ import type { AppointmentCompletedV1 } from '@careloop/contracts';
 import { OutboxWriter } from '@careloop/messaging';
 import { createServiceDataSource } from '@careloop/persistence';
 import type { TestDatabase } from '@careloop/testing';
-import { newUuid, testInfrastructure, testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
+import {
+  deleteTestTopics,
+  newUuid,
+  testInfrastructure,
+  testKafka,
+  uniqueSuffix,
+  waitFor,
+} from '@careloop/testing';
 import type { DataSource } from 'typeorm';
 import { killApp, repositoryRoot, stopApp } from '../../scripts/local-stack';
 import type { ServiceUnderTest } from './support/system-stack';
@@ -66,6 +73,7 @@ describe('event backbone between real services', () => {
     await Promise.all([stopApp(feedback.app), stopApp(analytics.app)]);
     await Promise.all([feedbackData?.destroy(), analyticsAdmin?.destroy()]);
     await Promise.all([feedbackDatabase.drop(), analyticsDatabase.drop()]);
+    await deleteTestTopics(topicPrefix);
   });
 
   /** What feedback-service's intake does: its own row and the event, in one transaction. */

@@ -1,7 +1,7 @@
 import type { AppointmentCompletedV1, CloudEvent } from '@careloop/contracts';
 import { buildEvent, encodeEvent } from '@careloop/contracts';
 import type { TestDatabase } from '@careloop/testing';
-import { newUuid, testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
+import { deleteTestTopics, newUuid, testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { DLQ_HEADERS } from '../src/kafka/kafka-event.server';
@@ -74,6 +74,7 @@ describe.each([
     await producer.disconnect();
     await consumer.dataSource.destroy();
     await consumer.database.drop();
+    await deleteTestTopics(topicPrefix);
   });
 
   const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestDatabase } from '@careloop/testing';
-import { newUuid, testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
+import { deleteTestTopics, newUuid, testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
 import type { DataSource } from 'typeorm';
 import type { KafkaEventServer } from '../src/kafka/kafka-event.server';
 import type { OutboxRelay } from '../src/outbox/outbox.relay';
@@ -52,6 +52,7 @@ describe('outbox to inbox across two services', () => {
       await ownRelay.stop();
       await own.dataSource.destroy();
       await own.database.drop();
+      await deleteTestTopics(ownTopicPrefix);
     });
     return { dataSource: own.dataSource, topicPrefix: ownTopicPrefix };
   };
@@ -72,6 +73,7 @@ describe('outbox to inbox across two services', () => {
     await relay.stop();
     await Promise.all([producer.dataSource.destroy(), consumer.dataSource.destroy()]);
     await Promise.all([producer.database.drop(), consumer.database.drop()]);
+    await deleteTestTopics(topicPrefix);
   });
 
   it.each([

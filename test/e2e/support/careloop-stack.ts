@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { TestDatabase } from '@careloop/testing';
-import { createTestDatabase, testInfrastructure, uniqueSuffix } from '@careloop/testing';
+import {
+  createTestDatabase,
+  deleteTestTopics,
+  testInfrastructure,
+  uniqueSuffix,
+} from '@careloop/testing';
 import type { Environment, RunningApp } from '../../../scripts/local-stack';
 import {
   gatewayEnvironment,
@@ -67,6 +72,8 @@ export async function startCareLoopStack(
   const stop = async () => {
     await Promise.all(started.map((app) => stopApp(app)));
     await Promise.all(planned.map((service) => service.database.drop()));
+    // Left behind, a stack's partitions would cost the shared broker in every later test and benchmark.
+    await deleteTestTopics(topicPrefix);
   };
 
   try {
