@@ -440,17 +440,21 @@ consumers:
       if (directory) rmSync(directory, { recursive: true, force: true });
     });
 
-    it('should answer 429 problem+json with Retry-After once the window is spent', async () => {
-      // Stay inside one fixed minute window, so the three allowed requests and the fourth share a counter.
+    /** The three requests a minute of a `minute: 3` route allows, each counted down in the headers. */
+    const spendMinuteBudget = async (path: string) => {
+      // Stay inside one fixed minute window, so the three allowed requests and the next share a counter.
       const intoMinute = Date.now() % 60_000;
       if (intoMinute > 55_000)
         await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
-
       for (let i = 1; i <= 3; i++) {
-        const allowed = await fetch(`${baseUrl}/api/limited/items`);
+        const allowed = await fetch(`${baseUrl}${path}`);
         expect(allowed.status).toBe(200);
         expect(allowed.headers.get('x-ratelimit-remaining-minute')).toBe(String(3 - i));
       }
+    };
+
+    it('should answer 429 problem+json with Retry-After once the window is spent', async () => {
+      await spendMinuteBudget('/api/limited/items');
       const refused = await fetch(`${baseUrl}/api/limited/items`);
       const body = await expectProblem(refused, 429);
       expect(body['detail']).toBe('API rate limit exceeded');
@@ -461,15 +465,7 @@ consumers:
     });
 
     it('should enforce a sync_rate route from its own count, having asked Redis only for the first request', async () => {
-      const intoMinute = Date.now() % 60_000;
-      if (intoMinute > 55_000)
-        await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
-
-      for (let i = 1; i <= 3; i++) {
-        const allowed = await fetch(`${baseUrl}/api/synced/items`);
-        expect(allowed.status).toBe(200);
-        expect(allowed.headers.get('x-ratelimit-remaining-minute')).toBe(String(3 - i));
-      }
+      await spendMinuteBudget('/api/synced/items');
       await expectProblem(await fetch(`${baseUrl}/api/synced/items`), 429);
       // sync_rate is 60 s: until then Redis holds only the first request's increment.
       const redis = new Redis(redisUrl);

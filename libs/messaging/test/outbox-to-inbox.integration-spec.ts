@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TestDatabase } from '@careloop/testing';
 import { deleteTestTopics, newUuid, testKafka, uniqueSuffix, waitFor } from '@careloop/testing';
 import type { DataSource } from 'typeorm';
-import type { KafkaEventServer } from '../src/kafka/kafka-event.server';
+import type { FetchBatching, KafkaEventServer } from '../src/kafka/kafka-event.server';
 import type { OutboxRelay } from '../src/outbox/outbox.relay';
 import { OutboxWriter } from '../src/outbox/outbox.writer';
 import {
@@ -55,6 +55,41 @@ describe('outbox to inbox across two services', () => {
       await deleteTestTopics(ownTopicPrefix);
     });
     return { dataSource: own.dataSource, topicPrefix: ownTopicPrefix };
+  };
+
+  /**
+   * A chunked consumer on `topicPrefix` that records, per shared transaction, how many of `orgId`'s
+   * events it carried; `appliedOnce` waits for `ids` and checks each was applied exactly once.
+   */
+  const transactionCountingConsumer = async (
+    topicPrefixToRead: string,
+    orgId: string,
+    fetchBatching?: FetchBatching,
+  ) => {
+    const transactions: number[] = [];
+    const server = newConsumer({
+      dataSource: consumer.dataSource,
+      topicPrefix: topicPrefixToRead,
+      groupId: `g-${uniqueSuffix()}`,
+      chunked: true,
+      ...(fetchBatching ? { fetchBatching } : {}),
+      onSharedTransaction: (events) => {
+        const ours = events.filter((event) => event.orgid === orgId).length;
+        if (ours > 0) transactions.push(ours);
+      },
+    });
+    servers.push(server);
+    await listen(server);
+    const appliedOnce = async (ids: string[]) => {
+      const rows = await waitFor(
+        () => effectCounts(ids),
+        (applied) => applied.length === ids.length,
+        { description: 'every event applied' },
+      );
+      expect(rows.every((row) => row.effect_count === 1)).toBe(true);
+      expect(transactions.reduce((sum, events) => sum + events, 0)).toBe(ids.length);
+    };
+    return { transactions, appliedOnce };
   };
 
   beforeAll(async () => {
@@ -140,19 +175,10 @@ describe('outbox to inbox across two services', () => {
   it('should apply the events of several partitions delivered together in shared transactions', async () => {
     const spreading = await isolatedProducer('spreading-producer');
     const spreadOrg = newUuid();
-    const transactions: number[] = [];
-    const server = newConsumer({
-      dataSource: consumer.dataSource,
-      topicPrefix: spreading.topicPrefix,
-      groupId: `g-${uniqueSuffix()}`,
-      chunked: true,
-      onSharedTransaction: (events) => {
-        const ours = events.filter((event) => event.orgid === spreadOrg).length;
-        if (ours > 0) transactions.push(ours);
-      },
-    });
-    servers.push(server);
-    await listen(server);
+    const { transactions, appliedOnce } = await transactionCountingConsumer(
+      spreading.topicPrefix,
+      spreadOrg,
+    );
     // One commit, so one relay batch and one produce request, keys spread over every partition.
     const ids = Array.from({ length: 24 }, (_, index) => `spread-${index}-${uniqueSuffix()}`);
     await spreading.dataSource.transaction(async (manager) => {
@@ -164,14 +190,8 @@ describe('outbox to inbox across two services', () => {
         });
       }
     });
-    const rows = await waitFor(
-      () => effectCounts(ids),
-      (applied) => applied.length === ids.length,
-      { description: 'every spread event applied' },
-    );
-    expect(rows.every((row) => row.effect_count === 1)).toBe(true);
+    await appliedOnce(ids);
     // kafkajs hands each partition its own batch; they join instead of costing a transaction each.
-    expect(transactions.reduce((sum, events) => sum + events, 0)).toBe(ids.length);
     // One per partition (six) without joining; one when the fetch brings them all at once.
     expect(transactions.length).toBeLessThanOrEqual(2);
   });
@@ -179,21 +199,12 @@ describe('outbox to inbox across two services', () => {
   it('should let the events of separate commits gather into one fetch when the consumer batches its fetches', async () => {
     const gathering = await isolatedProducer('gathering-producer');
     const gatheredOrg = newUuid();
-    const transactions: number[] = [];
-    const server = newConsumer({
-      dataSource: consumer.dataSource,
-      topicPrefix: gathering.topicPrefix,
-      groupId: `g-${uniqueSuffix()}`,
-      chunked: true,
-      // Far more bytes than the test sends: each fetch waits out its full second.
-      fetchBatching: { minBytes: 1_048_576, maxWaitMs: 1_000 },
-      onSharedTransaction: (events) => {
-        const ours = events.filter((event) => event.orgid === gatheredOrg).length;
-        if (ours > 0) transactions.push(ours);
-      },
-    });
-    servers.push(server);
-    await listen(server);
+    // Far more bytes than the test sends: each fetch waits out its full second.
+    const { transactions, appliedOnce } = await transactionCountingConsumer(
+      gathering.topicPrefix,
+      gatheredOrg,
+      { minBytes: 1_048_576, maxWaitMs: 1_000 },
+    );
     const ids = Array.from({ length: 10 }, (_, index) => `gathered-${index}-${uniqueSuffix()}`);
     const outboxEmpty = async () => {
       const [{ pending }] = await gathering.dataSource.query<[{ pending: number }]>(
@@ -206,13 +217,7 @@ describe('outbox to inbox across two services', () => {
       // Published before the next commit: one produce request per event.
       await waitFor(outboxEmpty, (empty) => empty, { description: 'the event published' });
     }
-    const rows = await waitFor(
-      () => effectCounts(ids),
-      (applied) => applied.length === ids.length,
-      { description: 'every gathered event applied' },
-    );
-    expect(rows.every((row) => row.effect_count === 1)).toBe(true);
-    expect(transactions.reduce((sum, events) => sum + events, 0)).toBe(ids.length);
+    await appliedOnce(ids);
     // Fetching at once, each produce request would wake the consumer: ten transactions.
     expect(transactions.length).toBeLessThanOrEqual(3);
   });
