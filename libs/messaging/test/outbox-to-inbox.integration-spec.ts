@@ -38,10 +38,12 @@ describe('outbox to inbox across two services', () => {
   };
 
   /**
-   * A producer with an outbox, a relay and topics of its own: a new group reading from the start
-   * reads only what the test sends, not the earlier tests' backlog (which would split its fetches).
+   * A producer with an outbox, a relay and topics of its own (a new group reading from the start then
+   * reads only what the test sends, not the earlier tests' backlog, which would split its fetches), an
+   * org, and a chunked consumer that records per shared transaction how many of the org's events it
+   * carried. `appliedOnce` waits for `ids` and checks each was applied exactly once.
    */
-  const isolatedProducer = async (purpose: string) => {
+  const isolatedPipeline = async (purpose: string, fetchBatching?: FetchBatching) => {
     const [own, ownTopicPrefix] = await Promise.all([
       createMessagingDatabase(purpose),
       newTopicPrefix(),
@@ -54,22 +56,11 @@ describe('outbox to inbox across two services', () => {
       await own.database.drop();
       await deleteTestTopics(ownTopicPrefix);
     });
-    return { dataSource: own.dataSource, topicPrefix: ownTopicPrefix };
-  };
-
-  /**
-   * A chunked consumer on `topicPrefix` that records, per shared transaction, how many of `orgId`'s
-   * events it carried; `appliedOnce` waits for `ids` and checks each was applied exactly once.
-   */
-  const transactionCountingConsumer = async (
-    topicPrefixToRead: string,
-    orgId: string,
-    fetchBatching?: FetchBatching,
-  ) => {
+    const orgId = newUuid();
     const transactions: number[] = [];
     const server = newConsumer({
       dataSource: consumer.dataSource,
-      topicPrefix: topicPrefixToRead,
+      topicPrefix: ownTopicPrefix,
       groupId: `g-${uniqueSuffix()}`,
       chunked: true,
       ...(fetchBatching ? { fetchBatching } : {}),
@@ -89,7 +80,7 @@ describe('outbox to inbox across two services', () => {
       expect(rows.every((row) => row.effect_count === 1)).toBe(true);
       expect(transactions.reduce((sum, events) => sum + events, 0)).toBe(ids.length);
     };
-    return { transactions, appliedOnce };
+    return { producerData: own.dataSource, orgId, transactions, appliedOnce };
   };
 
   beforeAll(async () => {
@@ -173,15 +164,15 @@ describe('outbox to inbox across two services', () => {
   });
 
   it('should apply the events of several partitions delivered together in shared transactions', async () => {
-    const spreading = await isolatedProducer('spreading-producer');
-    const spreadOrg = newUuid();
-    const { transactions, appliedOnce } = await transactionCountingConsumer(
-      spreading.topicPrefix,
-      spreadOrg,
-    );
+    const {
+      producerData,
+      orgId: spreadOrg,
+      transactions,
+      appliedOnce,
+    } = await isolatedPipeline('spreading-producer');
     // One commit, so one relay batch and one produce request, keys spread over every partition.
     const ids = Array.from({ length: 24 }, (_, index) => `spread-${index}-${uniqueSuffix()}`);
-    await spreading.dataSource.transaction(async (manager) => {
+    await producerData.transaction(async (manager) => {
       for (const externalId of ids) {
         await writer.append(manager, 'appointment.completed', {
           subject: externalId,
@@ -197,23 +188,22 @@ describe('outbox to inbox across two services', () => {
   });
 
   it('should let the events of separate commits gather into one fetch when the consumer batches its fetches', async () => {
-    const gathering = await isolatedProducer('gathering-producer');
-    const gatheredOrg = newUuid();
     // Far more bytes than the test sends: each fetch waits out its full second.
-    const { transactions, appliedOnce } = await transactionCountingConsumer(
-      gathering.topicPrefix,
-      gatheredOrg,
-      { minBytes: 1_048_576, maxWaitMs: 1_000 },
-    );
+    const {
+      producerData,
+      orgId: gatheredOrg,
+      transactions,
+      appliedOnce,
+    } = await isolatedPipeline('gathering-producer', { minBytes: 1_048_576, maxWaitMs: 1_000 });
     const ids = Array.from({ length: 10 }, (_, index) => `gathered-${index}-${uniqueSuffix()}`);
     const outboxEmpty = async () => {
-      const [{ pending }] = await gathering.dataSource.query<[{ pending: number }]>(
+      const [{ pending }] = await producerData.query<[{ pending: number }]>(
         `SELECT count(*)::int AS pending FROM outbox_message`,
       );
       return pending === 0;
     };
     for (const externalId of ids) {
-      await recordAppointment(gathering.dataSource, writer, gatheredOrg, externalId);
+      await recordAppointment(producerData, writer, gatheredOrg, externalId);
       // Published before the next commit: one produce request per event.
       await waitFor(outboxEmpty, (empty) => empty, { description: 'the event published' });
     }
